@@ -68,32 +68,140 @@ class Portrait:
 
 
 PORTRAITS: list[Portrait] = [
-    Portrait("zoe-lefevre", "#F6C9A8", "#F2D3BD", "#A0452A", "bob", "#2E4A7D", "apron",
-             accent="#F3EBDD", earrings=True),
-    Portrait("jose-martinez", "#7FC8C2", "#C48A62", "#1E1A18", "short", "#E0782F", "hoodie",
-             accent="#F5F0E6", beard=True),
-    Portrait("huong-nguyen", "#C9BFE8", "#EBC39F", "#141214", "long", "#5B5F66", "blazer",
-             accent="#FFFFFF", glasses="square"),
-    Portrait("layla-haddad", "#F5E27A", "#C99872", "#1F1A17", "headscarf", "#C8577A", "crew",
-             accent="#2F6B4F"),
-    Portrait("chen-wei", "#9CCBF0", "#EFCFAE", "#161618", "short", "#3B3F46", "hoodie",
-             accent="#E8E8E8", glasses="round"),
-    Portrait("priya-sharma", "#A8E0C4", "#9C6645", "#1A1210", "bun", "#1F8A8A", "crew",
-             earrings=True, fmt="png"),
-    Portrait("maria-fernanda-castillo-villanueva", "#B8C7DA", "#BF8B66", "#3A2318", "long",
-             "#7D2438", "blazer", accent="#F7F2EA", earrings=True),
-    Portrait("siobhan-oconnor-reilly", "#B9CFA6", "#F6DCCB", "#C2521E", "long", "#22315A",
-             "blazer", accent="#FFFFFF", freckles=True, exif_rotated=True),
-    Portrait("jenn-morales", "#F39C8B", "#D9A27C", "#231A16", "pixie", "#E3B23C", "crew",
-             glasses="square", glasses_color="#D0262E"),
-    Portrait("tomasz-wisniewski", "#D8B98F", "#F0CDB4", "#B98F4F", "short", "#4F6F99",
-             "collared", accent="#4F6F99", beard=True),
-    Portrait("darnell-brooks", "#B5C3CF", "#6B4330", "#140E0C", "fade", "#C73B3B", "vneck",
-             beard=True),
-    Portrait("elliot-park", "#F7D2A0", "#E9C3A0", "#191717", "swept", "#3E7D4F", "collared",
-             accent="#3E7D4F"),
-    Portrait("noor-rahman", "#F2B8CF", "#A87253", "#17110F", "curly", "#5E3C8F", "crew",
-             glasses="round", earrings=True),
+    Portrait(
+        "zoe-lefevre",
+        "#F6C9A8",
+        "#F2D3BD",
+        "#A0452A",
+        "bob",
+        "#2E4A7D",
+        "apron",
+        accent="#F3EBDD",
+        earrings=True,
+    ),
+    Portrait(
+        "jose-martinez",
+        "#7FC8C2",
+        "#C48A62",
+        "#1E1A18",
+        "short",
+        "#E0782F",
+        "hoodie",
+        accent="#F5F0E6",
+        beard=True,
+    ),
+    Portrait(
+        "huong-nguyen",
+        "#C9BFE8",
+        "#EBC39F",
+        "#141214",
+        "long",
+        "#5B5F66",
+        "blazer",
+        accent="#FFFFFF",
+        glasses="square",
+    ),
+    Portrait(
+        "layla-haddad",
+        "#F5E27A",
+        "#C99872",
+        "#1F1A17",
+        "headscarf",
+        "#C8577A",
+        "crew",
+        accent="#2F6B4F",
+    ),
+    Portrait(
+        "chen-wei",
+        "#9CCBF0",
+        "#EFCFAE",
+        "#161618",
+        "short",
+        "#3B3F46",
+        "hoodie",
+        accent="#E8E8E8",
+        glasses="round",
+    ),
+    Portrait(
+        "priya-sharma",
+        "#A8E0C4",
+        "#9C6645",
+        "#1A1210",
+        "bun",
+        "#1F8A8A",
+        "crew",
+        earrings=True,
+        fmt="png",
+    ),
+    Portrait(
+        "maria-fernanda-castillo-villanueva",
+        "#B8C7DA",
+        "#BF8B66",
+        "#3A2318",
+        "long",
+        "#7D2438",
+        "blazer",
+        accent="#F7F2EA",
+        earrings=True,
+    ),
+    Portrait(
+        "siobhan-oconnor-reilly",
+        "#B9CFA6",
+        "#F6DCCB",
+        "#C2521E",
+        "long",
+        "#22315A",
+        "blazer",
+        accent="#FFFFFF",
+        freckles=True,
+        exif_rotated=True,
+    ),
+    Portrait(
+        "jenn-morales",
+        "#F39C8B",
+        "#D9A27C",
+        "#231A16",
+        "pixie",
+        "#E3B23C",
+        "crew",
+        glasses="square",
+        glasses_color="#D0262E",
+    ),
+    Portrait(
+        "tomasz-wisniewski",
+        "#D8B98F",
+        "#F0CDB4",
+        "#B98F4F",
+        "short",
+        "#4F6F99",
+        "collared",
+        accent="#4F6F99",
+        beard=True,
+    ),
+    Portrait(
+        "darnell-brooks", "#B5C3CF", "#6B4330", "#140E0C", "fade", "#C73B3B", "vneck", beard=True
+    ),
+    Portrait(
+        "elliot-park",
+        "#F7D2A0",
+        "#E9C3A0",
+        "#191717",
+        "swept",
+        "#3E7D4F",
+        "collared",
+        accent="#3E7D4F",
+    ),
+    Portrait(
+        "noor-rahman",
+        "#F2B8CF",
+        "#A87253",
+        "#17110F",
+        "curly",
+        "#5E3C8F",
+        "crew",
+        glasses="round",
+        earrings=True,
+    ),
 ]
 
 
@@ -127,8 +235,12 @@ class Painter:
         self.d.arc(self.s(box), start, end, fill=fill, width=round(width * SS))
 
     def line(self, points, fill, width):
-        self.d.line([(round(x * SS), round(y * SS)) for x, y in points], fill=fill,
-                    width=round(width * SS), joint="curve")
+        self.d.line(
+            [(round(x * SS), round(y * SS)) for x, y in points],
+            fill=fill,
+            width=round(width * SS),
+            joint="curve",
+        )
 
 
 def draw_background(p: Portrait) -> Image.Image:
@@ -147,8 +259,9 @@ def draw_background(p: Portrait) -> Image.Image:
     for _ in range(5):
         r = rng.randint(70, 170)
         cx, cy = rng.choice([rng.randint(0, 260), rng.randint(640, W)]), rng.randint(0, 700)
-        md.ellipse([(cx - r) * SS, (cy - r) * SS, (cx + r) * SS, (cy + r) * SS],
-                   fill=rng.randint(40, 80))
+        md.ellipse(
+            [(cx - r) * SS, (cy - r) * SS, (cx + r) * SS, (cy + r) * SS], fill=rng.randint(40, 80)
+        )
     mask = mask.filter(ImageFilter.GaussianBlur(18 * SS))
     bokeh.paste(mix(base, WHITE, 0.7), (0, 0, *img.size))
     img.paste(bokeh, (0, 0), mask)
@@ -252,11 +365,15 @@ def draw_head(pt: Painter, p: Portrait, skin: Color, hair: Color):
         pt.chord((300, 170, 600, 390), 180, 360, hair)
         pt.polygon([(300, 280), (600, 280), (600, 310), (300, 300)], hair)
     elif style == "pixie":
-        pt.polygon([(304, 300), (330, 215), (450, 180), (590, 240), (560, 270), (420, 285),
-                    (340, 330)], hair)
+        pt.polygon(
+            [(304, 300), (330, 215), (450, 180), (590, 240), (560, 270), (420, 285), (340, 330)],
+            hair,
+        )
     elif style == "swept":
-        pt.polygon([(300, 330), (320, 210), (460, 160), (600, 230), (598, 300), (520, 260),
-                    (400, 270)], hair)
+        pt.polygon(
+            [(300, 330), (320, 210), (460, 160), (600, 230), (598, 300), (520, 260), (400, 270)],
+            hair,
+        )
     elif style in ("short", "bun", "ponytail"):
         pt.chord((300, 172, 600, 330), 180, 360, hair)
     elif style == "long":
@@ -315,10 +432,12 @@ def draw_head(pt: Painter, p: Portrait, skin: Color, hair: Color):
             pt.ellipse((344, 352, 446, 446), outline=g, width=8)
             pt.ellipse((454, 352, 556, 446), outline=g, width=8)
         else:
-            pt.d.rounded_rectangle(pt.s((340, 358, 444, 438)), radius=18 * SS, outline=g,
-                                   width=8 * SS)
-            pt.d.rounded_rectangle(pt.s((456, 358, 560, 438)), radius=18 * SS, outline=g,
-                                   width=8 * SS)
+            pt.d.rounded_rectangle(
+                pt.s((340, 358, 444, 438)), radius=18 * SS, outline=g, width=8 * SS
+            )
+            pt.d.rounded_rectangle(
+                pt.s((456, 358, 560, 438)), radius=18 * SS, outline=g, width=8 * SS
+            )
         pt.arc((436, 378, 464, 402), 200, 340, g, 7)
         pt.line([(340, 385), (306, 378)], g, 7)
         pt.line([(560, 385), (594, 378)], g, 7)
@@ -338,8 +457,9 @@ def save(p: Portrait, img: Image.Image) -> Path:
     if p.fmt == "png":
         path = OUT_DIR / f"{p.slug}.png"
         # an illustration: a palette keeps the PNG small without visible loss
-        img.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE) \
-           .save(path, "PNG", optimize=True)
+        img.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+            path, "PNG", optimize=True
+        )
         return path
     path = OUT_DIR / f"{p.slug}.jpg"
     if p.exif_rotated:
@@ -347,8 +467,9 @@ def save(p: Portrait, img: Image.Image) -> Path:
         # so the stored pixels are the upright picture turned 90 degrees anticlockwise.
         exif = Image.Exif()
         exif[0x0112] = 6
-        img.transpose(Image.Transpose.ROTATE_90).save(path, "JPEG", quality=85,
-                                                      optimize=True, exif=exif)
+        img.transpose(Image.Transpose.ROTATE_90).save(
+            path, "JPEG", quality=85, optimize=True, exif=exif
+        )
     else:
         img.save(path, "JPEG", quality=85, optimize=True)
     return path

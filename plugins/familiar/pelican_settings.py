@@ -1,0 +1,68 @@
+"""Adjusts Pelican's own settings so the site is a directory, safely rendered, not a blog."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from .settings import read_settings
+
+_BLOG_OFF = {
+    "DIRECT_TEMPLATES": [],
+    "FEED_ALL_ATOM": None,
+    "FEED_ALL_RSS": None,
+    "CATEGORY_FEED_ATOM": None,
+    "CATEGORY_FEED_RSS": None,
+    "TAG_FEED_ATOM": None,
+    "TAG_FEED_RSS": None,
+    "AUTHOR_FEED_ATOM": None,
+    "AUTHOR_FEED_RSS": None,
+    "TRANSLATION_FEED_ATOM": None,
+    "TRANSLATION_FEED_RSS": None,
+    "TAG_SAVE_AS": "",
+    "TAGS_SAVE_AS": "",
+    "CATEGORY_SAVE_AS": "",
+    "CATEGORIES_SAVE_AS": "",
+    "AUTHOR_SAVE_AS": "",
+    "AUTHORS_SAVE_AS": "",
+    "ARCHIVES_SAVE_AS": "",
+}
+
+
+def has_articles(settings: dict[str, Any], excluded: list[str]) -> bool:
+    """Whether the content folder holds blog articles besides the directory's own files."""
+    content = Path(settings["PATH"])
+    extensions = {".md", ".markdown", ".rst", ".html", ".htm"}
+    for sub in settings.get("ARTICLE_PATHS") or [""]:
+        base = content / sub
+        for dirpath, dirnames, filenames in os.walk(base):
+            rel = Path(dirpath).relative_to(content).as_posix()
+            dirnames[:] = [
+                d for d in dirnames if (f"{rel}/{d}" if rel != "." else d) not in excluded
+            ]
+            if any(Path(f).suffix.lower() in extensions for f in filenames):
+                return True
+    return False
+
+
+def configure(pelican: Any) -> None:
+    """Signal `initialized`: check FAMILIAR_* settings, turn autoescape on, keep Pelican's readers
+    away from profiles and originals of photos, and switch the blog off when there are no articles."""
+    settings = pelican.settings
+    fam = read_settings(settings)
+    jinja = dict(settings.get("JINJA_ENVIRONMENT") or {})
+    jinja["autoescape"] = True
+    settings["JINJA_ENVIRONMENT"] = jinja
+    own = [
+        fam.members_path.relative_to(fam.content_path).as_posix(),
+        fam.events_path.relative_to(fam.content_path).as_posix(),
+    ]
+    for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
+        settings[key] = list(dict.fromkeys([*(settings.get(key) or []), *own]))
+    if has_articles(settings, settings["ARTICLE_EXCLUDES"]):
+        if settings.get("INDEX_SAVE_AS", "index.html") == "index.html":
+            settings["INDEX_SAVE_AS"] = "blog/index.html"
+            settings["INDEX_URL"] = "blog/"
+    else:
+        settings.update(_BLOG_OFF)

@@ -1,0 +1,84 @@
+"""Text helpers shared by pages, search and badges: slugs, sort keys, sanitised Markdown."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+
+import markdown
+import nh3
+
+_SCRIPT_ORDER = ["LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "HEBREW", "ARABIC", "DEVANAGARI",
+                 "BENGALI", "GURMUKHI", "GUJARATI", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM",
+                 "THAI", "HANGUL", "HIRAGANA", "KATAKANA", "CJK"]  # fmt: skip
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote",
+                "code", "pre", "h3", "h4", "hr"}  # fmt: skip
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: 'Zoë' and 'zoe' fold alike, 'Hương' to 'huong'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d").replace("ø", "o").replace("ł", "l").replace("ß", "ss")
+
+
+def taxonomy_key(text: str) -> str:
+    """'Coffee roasting' and 'coffee  roasting' are one interest."""
+    return " ".join(text.casefold().split())
+
+
+def slugify(text: str) -> str:
+    """ASCII slug; texts with no Latin letters (Chinese, Arabic) get a stable short hash instead."""
+    ascii_text = fold(text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    if not slug:
+        slug = "t-" + hashlib.sha1(taxonomy_key(text).encode()).hexdigest()[:8]
+    return slug
+
+
+def script_of(text: str) -> str:
+    """The Unicode script of the first letter, as far as sorting needs to know it."""
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            for script in _SCRIPT_ORDER:
+                if name.startswith(script):
+                    return script
+            return name.split(" ")[0] or "OTHER"
+    return "OTHER"
+
+
+def sort_key(name: str) -> tuple[int, str, str]:
+    """The directory order: names grouped by script (Latin first, then Greek, Cyrillic, Hebrew,
+    Arabic, the Indic scripts, Thai, Korean, Japanese, Chinese), and within a script
+    alphabetically, ignoring case and accents ('Élodie' files under E)."""
+    script = script_of(name)
+    rank = _SCRIPT_ORDER.index(script) if script in _SCRIPT_ORDER else len(_SCRIPT_ORDER)
+    return (rank, fold(name), name)
+
+
+def index_letter(name: str) -> str:
+    """The jump-bar heading a name files under: its first letter, unaccented and capital for
+    Latin names; the first character for other scripts."""
+    for ch in fold(name):
+        if ch.isalnum():
+            return ch.upper() if ch.isascii() else ch
+    return "#"
+
+
+@lru_cache(maxsize=20000)
+def render_markdown(source: str) -> str:
+    """Markdown to HTML, then cleaned to an allowlist: no script, no event handlers, no iframes or
+    forms, links only to http, https and mailto (opened with rel=nofollow ugc), no images."""
+    html = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow ugc noopener",
+        strip_comments=True,
+    )

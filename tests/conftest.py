@@ -1,0 +1,101 @@
+"""Scratch sites for tests: write profiles from dedented strings, build with real Pelican."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class ScratchSite:
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    def write(self, rel: str, text: str) -> Path:
+        """Write a content file (relative to the site folder) from a dedented string."""
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def member(self, slug: str, front: str, bio: str = "", suffix: str = ".md") -> Path:
+        front = textwrap.dedent(front).strip("\n")
+        if suffix == ".md":
+            return self.write(f"content/members/{slug}.md", f"---\n{front}\n---\n{bio}\n")
+        return self.write(f"content/members/{slug}{suffix}", front + "\n")
+
+    def event(self, slug: str, front: str, body: str = "") -> Path:
+        front = textwrap.dedent(front).strip("\n")
+        return self.write(f"content/events/{slug}.md", f"---\n{front}\n---\n{body}\n")
+
+    def settings(self, **overrides) -> dict:
+        from pelican.settings import read_settings
+
+        base = {
+            "PATH": str(self.content),
+            "OUTPUT_PATH": str(self.output),
+            "THEME": str(REPO / "theme"),
+            "FAMILIAR_CACHE_PATH": str(self.root / ".familiar-cache"),
+            "FAMILIAR_TODAY": "2026-11-22",
+        }
+        base.update(overrides)
+        return read_settings(str(self.root / "pelicanconf.py"), override=base)
+
+    def build(self, **overrides) -> None:
+        """Build the site with Pelican, in this process, exactly as `pelican content` would."""
+        from pelican import Pelican
+
+        Pelican(self.settings(**overrides)).run()
+
+    def html(self, rel: str) -> BeautifulSoup:
+        path = self.output / rel
+        if path.is_dir() or rel.endswith("/") or rel == "":
+            path = path / "index.html"
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+    def files(self) -> list[str]:
+        return sorted(
+            p.relative_to(self.output).as_posix() for p in self.output.rglob("*") if p.is_file()
+        )
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> ScratchSite:
+    """An empty site folder with the project's pelicanconf.py, no content yet."""
+    root = tmp_path / "site"
+    (root / "content" / "members").mkdir(parents=True)
+    (root / "content" / "events").mkdir(parents=True)
+    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
+    (root / "plugins").symlink_to(REPO / "plugins")
+    (root / "theme").symlink_to(REPO / "theme")
+    return ScratchSite(root)
+
+
+@pytest.fixture
+def demo_site(tmp_path: Path) -> ScratchSite:
+    """A copy of the demo community shipped in content/."""
+    root = tmp_path / "demo"
+    root.mkdir()
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
+    (root / "plugins").symlink_to(REPO / "plugins")
+    (root / "theme").symlink_to(REPO / "theme")
+    return ScratchSite(root)
+
+
+def text_of(soup: BeautifulSoup, selector: str) -> list[str]:
+    return [el.get_text(" ", strip=True) for el in soup.select(selector)]
