@@ -53,6 +53,21 @@ def check_known_organizers(c: Community) -> Iterable[FieldError]:
                 )
 
 
+def check_one_file_per_event(c: Community) -> Iterable[FieldError]:
+    """An event slug has one file, not both a .md and a .yaml (they would share one page)."""
+    first: dict[str, str] = {}
+    for e in sorted(c.events, key=lambda e: e.source):
+        if e.slug in first:
+            yield FieldError(
+                e.source,
+                1,
+                "file name",
+                f"'{e.slug}' already has an event file in {first[e.slug]}; keep one file",
+            )
+        else:
+            first[e.slug] = e.source
+
+
 def check_unique_github_owner(c: Community) -> Iterable[FieldError]:
     """No two profiles name the same GitHub account (it decides who may edit a profile)."""
     owners: dict[str, list] = defaultdict(list)
@@ -113,6 +128,7 @@ CHECKS: dict[str, Callable[[Community], Iterable[FieldError]]] = {
         check_one_file_per_slug,
         check_known_events,
         check_known_organizers,
+        check_one_file_per_event,
         check_unique_github_owner,
         check_unique_github_id,
         check_photo_files,

@@ -1,12 +1,37 @@
-"""Who's coming to an event: organizers first, then members and guests by the name people say."""
+"""Events: who's coming, introductions by shared interest, times in words, and the event pages."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+import logging
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from . import photos as photo_pipeline
 from .community import Community
-from .models import Event, Guest, Member
-from .text import sort_key
+from .models import Event, Guest, Member, initials
+from .text import render_markdown, sort_key, taxonomy_key
+
+if TYPE_CHECKING:
+    from .output import Output
+    from .pages import Site
+
+logger = logging.getLogger(__name__)
+
+# Introductions: a few best matches each, so a card stays readable at the door.
+INTRODUCTIONS_PER_PERSON = 3
+# People looked at per shared interest: bounds the work for a 2,000-person event where everyone
+# likes "coffee" (each attendee scans at most this many others per interest, not everyone).
+INTEREST_SCAN = 64
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -26,6 +51,14 @@ class Attendee:
         return "organizer" if self.organizer else ("member" if self.member else "guest")
 
 
+@dataclass(frozen=True)
+class Introduction:
+    """Someone else coming who shares interests with an attendee ("Jenn and Priya both like ...")."""
+
+    other: Attendee
+    interests: tuple[str, ...]  # in the first attendee's own spelling, rarest first
+
+
 def attendees(community: Community, event: Event) -> list[Attendee]:
     """Everyone coming to `event`, organizers first, then by known_as; hidden members never."""
     earlier = {e.slug for e in community.events if e.start < event.start and not e.cancelled}
@@ -40,3 +73,273 @@ def attendees(community: Community, event: Event) -> list[Attendee]:
     for g in event.guests:
         people.append(Attendee(g.name.split()[0], g.name, g.business, guest=g))
     return sorted(people, key=lambda a: (not a.organizer, sort_key(a.known_as), a.name))
+
+
+def introductions(
+    people: Sequence[Attendee], limit: int = INTRODUCTIONS_PER_PERSON, scan: int = INTEREST_SCAN
+) -> list[list[Introduction]]:
+    """For each attendee (same order), the others who share the most interests with them.
+
+    Ties go to the pair whose shared interest is rarer at this event (two people who both like
+    beekeeping have more to say than two of the thirty who like coffee), then to the interest
+    the attendee listed first, then to whoever follows them in the list.
+    Members are indexed by interest, so the work grows with the people who share an interest,
+    capped at `scan` per interest, never with the square of the event's size.
+    """
+    by_interest: dict[str, list[int]] = defaultdict(list)
+    for i, a in enumerate(people):
+        if a.member:
+            for key in dict.fromkeys(taxonomy_key(t) for t in a.member.interests):
+                by_interest[key].append(i)
+    result: list[list[Introduction]] = []
+    for i, a in enumerate(people):
+        if not a.member or not a.member.interests:
+            result.append([])
+            continue
+        own: dict[str, str] = {}
+        for text in a.member.interests:
+            own.setdefault(taxonomy_key(text), text)
+        shared: dict[int, list[str]] = defaultdict(list)
+        for key, text in own.items():
+            group = by_interest[key]
+            # start just after this person so that in a big group each one is pointed at
+            # different people, not everyone at the same first few names
+            at = bisect_left(group, i)
+            for step in range(1, min(len(group), scan + 1)):
+                shared[group[(at + step) % len(group)]].append(text)
+        rarity = {text: len(by_interest[key]) for key, text in own.items()}
+        # ties keep the order people were met in: by the attendee's own interests in the order
+        # they listed them, then whoever follows them in the list (so ties spread out)
+        ranked = sorted(shared.items(), key=lambda kv: (-len(kv[1]), min(rarity[t] for t in kv[1])))
+        result.append(
+            [
+                Introduction(people[j], tuple(sorted(ts, key=lambda t: (rarity[t], sort_key(t)))))
+                for j, ts in ranked[:limit]
+            ]
+        )
+    return result
+
+
+def both_like(a: Attendee, intro: Introduction) -> str:
+    """'Jenn and Priya both like coffee roasting and sailing'."""
+    ts = list(intro.interests)
+    liked = ts[0] if len(ts) == 1 else ", ".join(ts[:-1]) + " and " + ts[-1]
+    return f"{a.known_as} and {intro.other.known_as} both like {liked}"
+
+
+# -- times --------------------------------------------------------------------------------
+
+
+def _day(t: dt.datetime) -> str:
+    return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}"
+
+
+def _clock(t: dt.datetime, meridiem: bool = True) -> str:
+    hour = t.hour % 12 or 12
+    text = str(hour) if t.minute == 0 else f"{hour}:{t.minute:02d}"
+    return text + ((" am" if t.hour < 12 else " pm") if meridiem else "")
+
+
+def _offset_label(t: dt.datetime) -> str:
+    off = t.utcoffset() or dt.timedelta(0)
+    minutes = int(off.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "\u2212"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def when_text(event: Event, site_tz: dt.tzinfo | None = None) -> str:
+    """The date and time as people read them: 'Friday 4 December 2026, 5:30 to 7:30 pm'.
+
+    Times stay in the event's own zone; when that is not the site's zone the offset is added.
+    """
+    start = event.start
+    end = event.end.astimezone(start.tzinfo) if event.end else None
+    if end is None:
+        text = f"{_day(start)}, {_clock(start)}"
+    elif end.date() == start.date():
+        same_half = (start.hour < 12) == (end.hour < 12)
+        text = f"{_day(start)}, {_clock(start, not same_half)} to {_clock(end)}"
+    else:
+        text = f"{_day(start)}, {_clock(start)} to {_day(end)}, {_clock(end)}"
+    if site_tz is not None and start.utcoffset() != start.astimezone(site_tz).utcoffset():
+        text += f" ({_offset_label(start)})"
+    return text
+
+
+def is_upcoming(event: Event, today: dt.date, tz: dt.tzinfo) -> bool:
+    """An event is upcoming until the day it ends (in the site's zone) is over."""
+    return (event.end or event.start).astimezone(tz).date() >= today
+
+
+def split_events(
+    events: Sequence[Event], today: dt.date, tz: dt.tzinfo
+) -> tuple[list[Event], list[Event]]:
+    """(upcoming soonest first, past latest first)."""
+    upcoming = sorted((e for e in events if is_upcoming(e, today, tz)), key=lambda e: e.start)
+    past = sorted(
+        (e for e in events if not is_upcoming(e, today, tz)), key=lambda e: e.start, reverse=True
+    )
+    return upcoming, past
+
+
+# -- where to meet a member ----------------------------------------------------------------
+
+_meeting_index: tuple[Community, dict[str, list[Event]]] | None = None
+
+
+def member_events(community: Community, member: Member) -> list[Event]:
+    """Events a member attends or organizes, not cancelled, by start (one index per community)."""
+    global _meeting_index
+    if _meeting_index is None or _meeting_index[0] is not community:
+        index: dict[str, list[Event]] = defaultdict(list)
+        by_slug = community.events_by_slug
+        for m in community.published:
+            for slug in m.attending:
+                if slug in by_slug:
+                    index[m.slug].append(by_slug[slug])
+        for e in community.events:
+            for slug in e.organizers:
+                if e not in index[slug]:
+                    index[slug].append(e)
+        _meeting_index = (community, index)
+    found = _meeting_index[1].get(member.slug, [])
+    return sorted({e.slug: e for e in found if not e.cancelled}.values(), key=lambda e: e.start)
+
+
+def where_to_meet(site: Site, member: Member) -> dict[str, list[dict[str, str]]]:
+    """'Where to meet me' on a member's page: upcoming events (soonest first) and past ones."""
+    s = site.settings
+    upcoming, past = split_events(member_events(site.community, member), s.today, s.timezone)
+
+    def item(e: Event) -> dict[str, str]:
+        return {"title": e.title, "url": site.url(f"events/{e.slug}/"), "when": when_text(e)}
+
+    return {"upcoming": [item(e) for e in upcoming], "past": [item(e) for e in past]}
+
+
+# -- pages ---------------------------------------------------------------------------------
+
+
+def protect_cell(value: str) -> str:
+    """A CSV cell that a spreadsheet will show as text, never run as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def checkin_csv(people: Sequence[Attendee]) -> str:
+    """The check-in list as CSV (with a BOM so spreadsheets read accented names right)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["here", "known as", "name", "business", "online", "kind", "first time"])
+    for a in people:
+        handle = a.member.main_handle if a.member else None
+        online = (
+            f"{handle.label}: {handle.shown}"
+            if handle
+            else guest_handle(a.guest)
+            if a.guest
+            else ""
+        )
+        row = ["", a.known_as, a.name, a.business or "", online or "", a.kind,
+               "yes" if a.first_timer else ""]  # fmt: skip
+        writer.writerow([protect_cell(c) for c in row])
+    return "\ufeff" + buf.getvalue()
+
+
+def guest_handle(guest: Guest | None) -> str | None:
+    if guest is None or not guest.handle:
+        return None
+    return "@" + guest.handle.lstrip("@")
+
+
+def _person(site: Site, a: Attendee, intros: list[Introduction], anchors: dict) -> dict[str, Any]:
+    m = a.member
+    if m is not None:
+        who: Any = m
+        colour = photo_pipeline.placeholder_colour(m.slug)
+    else:
+        who = {"name": a.name, "initials": initials(a.name)}
+        colour = photo_pipeline.placeholder_colour("guest:" + a.name)
+    return {
+        "a": a,
+        "who": who,
+        "anchor": anchors[id(a)],
+        "photo": site.photos.get(m.slug) if m else None,
+        "colour": colour,
+        "url": site.url(f"members/{m.slug}/") if m else None,
+        "handles": list(m.handles) if m else [],
+        "guest_handle": guest_handle(a.guest),
+        "intros": [
+            {"text": both_like(a, i), "other": i.other, "anchor": anchors[id(i.other)]}
+            for i in intros
+        ],
+    }
+
+
+def event_context(site: Site, event: Event) -> dict[str, Any]:
+    """Everything event.html, faces.html and checkin.html show about one event."""
+    s = site.settings
+    people = attendees(site.community, event)
+    # guests are numbered in the event file's order, so an anchor stays put as members sign up
+    guest_no = {id(g): n for n, g in enumerate(event.guests, 1)}
+    anchors = {
+        id(a): f"p-{a.member.slug}" if a.member else f"guest-{guest_no[id(a.guest)]}"
+        for a in people
+    }
+    intros = introductions(people)
+    cards = [_person(site, a, i, anchors) for a, i in zip(people, intros, strict=True)]
+    members = site.community.members_by_slug
+    organizers = [
+        {"name": members[o].known_as, "full": members[o].name, "url": site.url(f"members/{o}/")}
+        for o in event.organizers
+        if o in members and members[o].published
+    ]
+    upcoming = is_upcoming(event, s.today, s.timezone)
+    return {
+        "event": event,
+        "when": when_text(event, s.timezone),
+        "start_iso": event.start.isoformat(),
+        "end_iso": event.end.isoformat() if event.end else "",
+        "upcoming": upcoming,
+        "full": event.capacity is not None and len(people) >= event.capacity,
+        "description_html": render_markdown(event.description) if event.description else "",
+        "organizers": organizers,
+        "cards": cards,
+        "count": len(people),
+        "members_count": sum(1 for a in people if a.member),
+        "guests_count": sum(1 for a in people if a.guest),
+        "first_timers": sum(1 for a in people if a.first_timer),
+        "url": site.url(f"events/{event.slug}/"),
+        "ics_url": site.url(f"events/{event.slug}/{event.slug}.ics"),
+        "faces_url": site.url(f"events/{event.slug}/faces/"),
+        "checkin_url": site.url(f"events/{event.slug}/checkin/"),
+        "csv_url": site.url(f"events/{event.slug}/checkin.csv"),
+        "calendar_url": site.url("events/calendar.ics"),
+    }
+
+
+def event_pages(site: Site, out: Output) -> None:
+    """/events/, and per event its page, face sheet, check-in list and check-in CSV."""
+    s = site.settings
+    upcoming, past = split_events(site.community.events, s.today, s.timezone)
+    counts = {e.slug: len(attendees(site.community, e)) for e in site.community.events}
+
+    def row(e: Event) -> dict[str, Any]:
+        return {"event": e, "when": when_text(e, s.timezone), "count": counts[e.slug],
+                "url": site.url(f"events/{e.slug}/")}  # fmt: skip
+
+    site.write_page(
+        out,
+        "events/",
+        "events.html",
+        "events",
+        upcoming=[row(e) for e in upcoming],
+        past=[row(e) for e in past],
+        calendar_url=site.url("events/calendar.ics"),
+    )
+    for e in site.community.events:
+        ctx = event_context(site, e)
+        base = f"events/{e.slug}/"
+        site.write_page(out, base, "event.html", "event", **ctx)
+        site.write_page(out, base + "faces/", "faces.html", "event-faces", **ctx)
+        site.write_page(out, base + "checkin/", "checkin.html", "event-checkin", **ctx)
+        out.write(base + "checkin.csv", checkin_csv([c["a"] for c in ctx["cards"]]))

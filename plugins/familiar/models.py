@@ -213,15 +213,16 @@ def _guests(node: Node, ctx: dict[str, Any]) -> tuple[Guest, ...]:
                 f"guest {i}: '{sorted(unknown)[0]}' is not a guest field; use name, business, handle",
                 item.line,
             )
-        try:
-            values = {
-                key: Text(100 if key != "handle" else 60, required=key == "name").read(
-                    item.value.get(key, Node(None, item.line)), ctx
+        values = {}
+        for key in ("name", "business", "handle"):
+            sub = item.value.get(key, Node(None, item.line))
+            try:
+                values[key] = Text(100 if key != "handle" else 60, required=key == "name").read(
+                    sub, ctx
                 )
-                for key in ("name", "business", "handle")
-            }
-        except Invalid as e:
-            raise Invalid(f"guest {i}: {e.message}", e.line or item.line) from None
+            except Invalid as e:
+                # name the guest field: "guest 2: name is required", not "guest 2: is required"
+                raise Invalid(f"guest {i}: {key} {e.message}", e.line or sub.line) from None
         out.append(Guest(**values))
     return tuple(out)
 

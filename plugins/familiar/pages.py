@@ -17,6 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from . import photos as photo_pipeline
 from .community import Community, load_community
 from .errors import ContentErrors, FieldError
+from .events import event_pages, where_to_meet
+from .ics import calendar_files
 from .models import Member
 from .output import Output
 from .settings import FamiliarSettings, read_settings
@@ -85,6 +87,7 @@ def member_context(site: Site, m: Member) -> dict[str, Any]:
         if m.category in categories and m.listed
         else None,
         "url": site.url(f"members/{m.slug}/"),
+        "meet": where_to_meet(site, m),
     }
 
 
@@ -130,6 +133,8 @@ PRODUCERS: list[Producer] = [
     directory_pages,
     member_pages,
     taxonomy_pages,
+    event_pages,
+    calendar_files,
 ]
 
 
