@@ -136,5 +136,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+# Importing these modules adds their subcommands to EXTENSIONS.
+from . import new_member, ownership  # noqa: E402,F401
+
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m familiar.cli` runs this file as __main__, a second copy of the module; use the
+    # importable one, whose EXTENSIONS and UsageError the subcommand modules share.
+    from familiar.cli import main as _main
+
+    sys.exit(_main())
