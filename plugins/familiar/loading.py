@@ -75,7 +75,9 @@ def display_path(path: Path, root: Path | None) -> str:
     """The path as a member would recognise it: relative to the site when possible."""
     if root is not None:
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
+            # resolve the folder, not the file: a symbolic link is named where it sits, not
+            # after the file it points to (which may be outside the site)
+            return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
         except ValueError:
             pass
     return path.as_posix()
@@ -256,7 +258,11 @@ class _Builder:
                 if not isinstance(key_ev, yaml.ScalarEvent) or getattr(key_ev, "anchor", None):
                     raise _YamlProblem(self.line(key_ev), name, "field names must be plain words")
                 if key_ev.tag and key_ev.tag != "!":
-                    raise _YamlProblem(self.line(key_ev), name, f"uses a YAML tag ({key_ev.tag})")
+                    raise _YamlProblem(
+                        self.line(key_ev),
+                        name,
+                        f"uses a YAML tag ({key_ev.tag}); tags are not allowed",
+                    )
                 key = key_ev.value
                 key_name = f"{where}.{key}" if where else key
                 if key in mapping:

@@ -1,0 +1,710 @@
+"""The hostile corpus: every case in tests/hostile/ is rejected with its exact message or
+rendered harmless on every output the build writes (pages, feeds, JSON, calendars, badges).
+
+A case is a file named after it: tests/hostile/<case>.md or .yaml (a profile, copied to
+content/members/), <case>.event.md (an event, copied to content/events/), and any other
+tests/hostile/<case>.<ext> is that profile's photo. Cases that need bytes, sizes or symbolic
+links a repository should not hold are written by the functions in GENERATED. EXPECTED says what
+each case must do.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import textwrap
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from familiar.errors import ContentErrors
+from familiar.pages import build_site
+from familiar.settings import read_settings
+from PIL import Image
+
+from .conftest import REPO, ScratchSite
+from .hostile import scan
+from .hostile.browser import chromium, page_urls, serve
+
+HOSTILE = Path(__file__).parent / "hostile"
+HARMLESS = "rendered harmless"
+M = "content/members"
+E = "content/events"
+PROFILE = "cannot be set in a profile: the page address and layout come from the file name and the site's theme"
+EVENT = PROFILE.replace("a profile", "an event")
+NOT_URL = "expected a web address starting with https://, got"
+# Messages from the photo pipeline are its owner's to word; the corpus pins file, line and field.
+ANY = "*"
+
+# case -> "rendered harmless", or the exact problems (`path:line: field: message`) it must give.
+EXPECTED: dict[str, str | list[str]] = {
+    # markup and script in every text field: shown as text
+    "script-in-name": HARMLESS,
+    "script-in-known-as": HARMLESS,
+    "script-in-business": HARMLESS,
+    "script-in-interests": HARMLESS,
+    "script-in-pronouns": HARMLESS,
+    "script-in-photo-alt": HARMLESS,
+    "script-in-event-title": HARMLESS,
+    "script-in-guest-names": HARMLESS,
+    "file-url-in-fields": HARMLESS,
+    "quote-breakout-in-website": HARMLESS,
+    "yaml-profile-with-html-bio": HARMLESS,
+    "jinja-in-every-field": HARMLESS,
+    # bios: cleaned to the allowlist
+    "raw-html-in-bio": HARMLESS,
+    "iframe-in-bio": HARMLESS,
+    "form-in-bio": HARMLESS,
+    "meta-refresh-in-bio": HARMLESS,
+    "javascript-links-in-bio": HARMLESS,
+    "entity-encoded-links-in-bio": HARMLESS,
+    "reference-style-links-in-bio": HARMLESS,
+    "data-and-vbscript-urls-in-bio": HARMLESS,
+    "attribute-list-in-bio": HARMLESS,
+    "remote-image-in-bio": HARMLESS,
+    # handles and websites: only real user names and https addresses
+    "script-in-handles": [
+        f"{M}/script-in-handles.md:4: handles: twitter: '<script>alert(1)</script>' is not a valid X (Twitter) user name"
+    ],
+    "javascript-url-in-handles": [
+        f"{M}/javascript-url-in-handles.md:4: handles: linkedin: 'javascript:alert(1)' is not a valid LinkedIn user name"
+    ],
+    "mixed-case-javascript-url-in-handles": [
+        f"{M}/mixed-case-javascript-url-in-handles.md:4: handles: mastodon: 'JaVaScRiPt:alert(1)' is not a valid Mastodon user name"
+    ],
+    "data-url-in-handles": [
+        f"{M}/data-url-in-handles.md:4: handles: bluesky: 'data:text/html,<script>alert(1)</script>' is not a valid Bluesky user name"
+    ],
+    "vbscript-url-in-handles": [
+        f"{M}/vbscript-url-in-handles.md:4: handles: instagram: 'vbscript:msgbox(1)' is not a valid Instagram user name"
+    ],
+    "javascript-url-in-website": [
+        f"{M}/javascript-url-in-website.md:3: website: {NOT_URL} 'javascript:alert(1)'"
+    ],
+    "mixed-case-javascript-url-in-website": [
+        f"{M}/mixed-case-javascript-url-in-website.md:3: website: {NOT_URL} 'JaVaScRiPt:alert(1)//https://ok.example'"
+    ],
+    "entity-encoded-url-in-website": [
+        f"{M}/entity-encoded-url-in-website.md:3: website: {NOT_URL} '&#106;avascript:alert(1)'"
+    ],
+    "data-url-in-website": [
+        f"{M}/data-url-in-website.md:3: website: {NOT_URL} 'data:text/html;base64,PHNjcmlwdD5hbGVyd…'"
+    ],
+    "vbscript-url-in-website": [
+        f"{M}/vbscript-url-in-website.md:3: website: {NOT_URL} 'vbscript:msgbox(1)'"
+    ],
+    "protocol-relative-website": [
+        f"{M}/protocol-relative-website.md:3: website: {NOT_URL} '//evil.example/'"
+    ],
+    "javascript-url-in-venue": [
+        f"{E}/javascript-url-in-venue.md:7: venue: url: {NOT_URL} 'javascript:alert(1)'"
+    ],
+    # output control: the page address comes from the file name only
+    "save-as-in-profile": [f"{M}/save-as-in-profile.md:3: save_as: {PROFILE}"],
+    "url-in-profile": [f"{M}/url-in-profile.md:3: url: {PROFILE}"],
+    "slug-in-profile": [f"{M}/slug-in-profile.md:3: slug: {PROFILE}"],
+    "template-in-profile": [f"{M}/template-in-profile.md:3: template: {PROFILE}"],
+    "status-in-profile": [f"{M}/status-in-profile.md:3: status: {PROFILE}"],
+    "output-control-in-event": [
+        f"{E}/output-control-in-event.md:5: save_as: {EVENT}",
+        f"{E}/output-control-in-event.md:6: template: {EVENT}",
+    ],
+    "second-profile-claims-a-page": [
+        f"{M}/claim-victim.yaml:1: file name: 'claim-victim' already has a profile in {M}/claim-victim.md; keep one file"
+    ],
+    "lookalike-slug": [
+        f"{M}/jenn-mor\u0430les.md:1: file name: 'jenn-mor\u0430les.md' must be named <slug>.md where the slug uses only lowercase letters a-z, digits and single hyphens, e.g. jenn-morales.md",
+        f"{M}/J\u0435nn-Morales.md:1: file name: 'J\u0435nn-Morales.md' must be named <slug>.md where the slug uses only lowercase letters a-z, digits and single hyphens, e.g. jenn-morales.md",
+        f"{M}/\uff4aenn.md:1: file name: '\uff4aenn.md' must be named <slug>.md where the slug uses only lowercase letters a-z, digits and single hyphens, e.g. jenn-morales.md",
+    ],
+    "same-name-twice": HARMLESS,
+    # paths and files
+    "photo-parent-path": [
+        f"{M}/photo-parent-path.md:3: photo: expected 'photo-parent-path.jpg' (or .jpeg, .png, .webp, .heic): your photo sits beside your profile and is named like it, got '../../pelicanconf.py'"
+    ],
+    "photo-absolute-path": [
+        f"{M}/photo-absolute-path.md:3: photo: expected 'photo-absolute-path.jpg' (or .jpeg, .png, .webp, .heic): your photo sits beside your profile and is named like it, got '/etc/passwd'"
+    ],
+    "photo-remote-url": [
+        f"{M}/photo-remote-url.md:3: photo: must be a file beside your profile, not a web address: upload the photo as content/members/photo-remote-url.jpg and write 'photo: photo-remote-url.jpg'"
+    ],
+    "photo-svg-with-script": [
+        f"{M}/photo-svg-with-script.md:3: photo: expected 'photo-svg-with-script.jpg' (or .jpeg, .png, .webp, .heic): your photo sits beside your profile and is named like it, got 'photo-svg-with-script.svg'"
+    ],
+    "photo-svg-named-jpg": [f"{M}/photo-svg-named-jpg.md:3: photo: {ANY}"],
+    "photo-symlink-outside": [f"{M}/photo-symlink-outside.md:3: photo: {ANY}"],
+    "profile-symlink-outside": [
+        f"{M}/profile-symlink-outside.md:1: file: is a symbolic link; add the file itself"
+    ],
+    "polyglot-jpeg": HARMLESS,
+    "decompression-bomb": [f"{M}/decompression-bomb.md:3: photo: {ANY}"],
+    "truncated-image": [f"{M}/truncated-image.md:3: photo: {ANY}"],
+    "fifty-mb-photo": [f"{M}/fifty-mb-photo.md:3: photo: {ANY}"],
+    # YAML
+    "python-tag": [
+        f"{M}/python-tag.md:2: name: uses a YAML tag (tag:yaml.org,2002:python/object/apply:os.system); tags are not allowed"
+    ],
+    "python-tag-on-key": [
+        f"{M}/python-tag-on-key.yaml:2: YAML: uses a YAML tag (tag:yaml.org,2002:python/name:os.system); tags are not allowed"
+    ],
+    "anchor-and-alias": [
+        f"{M}/anchor-and-alias.md:2: name: uses a YAML anchor (&n); write the value out in full"
+    ],
+    "alias-bomb": [
+        f"{M}/alias-bomb.yaml:2: a: uses a YAML anchor (&a); write the value out in full"
+    ],
+    "merge-key": [
+        f"{M}/merge-key.yaml:2: handles: '<<' is not a network Familiar knows; use one of twitter, linkedin, mastodon, bluesky, github, instagram, threads, tiktok, youtube, facebook"
+    ],
+    "duplicate-keys": [
+        f"{M}/duplicate-keys.md:4: visibility: appears twice (first on line 3); keep one"
+    ],
+    "second-document": [
+        f"{M}/second-document.yaml:2: YAML: holds a second document ('---'); keep one set of fields"
+    ],
+    "top-level-list": [
+        f"{M}/top-level-list.md:2: front matter: must be a set of 'field: value' lines, got a list"
+    ],
+    "empty-header": [f"{M}/empty-header.md:2: front matter: is empty; it needs at least a name"],
+    "no-front-matter": [
+        f"{M}/no-front-matter.md:1: front matter: the file must start with a line '---', then the fields, then '---'"
+    ],
+    "unclosed-front-matter": [
+        f"{M}/unclosed-front-matter.md:1: front matter: the fields are not closed: add a line '---' after the last field"
+    ],
+    "yaml-words-kept-as-text": HARMLESS,
+    "invalid-date": [f"{M}/invalid-date.md:3: joined: '2024-02-30' is not a real date"],
+    "deep-nesting": [f"{M}/deep-nesting.yaml:2: interests[1][1][1][1]: is nested too deeply"],
+    "too-many-values": [f"{M}/too-many-values.yaml:2: interests[1998]: has more than 2000 values"],
+    "five-mb-profile": [
+        f"{M}/five-mb-profile.md:1: file: is 5120 KB; a profile must be under 256 KB"
+    ],
+    "invalid-utf8": [f"{M}/invalid-utf8.md:2: file: is not valid UTF-8 text; save it as UTF-8"],
+    "nul-byte": [f"{M}/nul-byte.md:2: file: contains a NUL byte"],
+    "bom-and-crlf": HARMLESS,
+    # hostile text
+    "rlo-in-name": [
+        f"{M}/rlo-in-name.md:2: name: contains an invisible direction-override character (U+202E); remove it, names show in the right direction on their own"
+    ],
+    "bidi-isolate-in-business": [
+        f"{M}/bidi-isolate-in-business.md:3: business: contains an invisible direction-override character (U+2067); remove it, names show in the right direction on their own"
+    ],
+    "control-char-in-name": [
+        f"{M}/control-char-in-name.md:2: name: contains a control character (U+0007); remove it"
+    ],
+    "escape-sequence-in-name": [
+        f"{M}/escape-sequence-in-name.md:2: name: contains a control character (U+001B); remove it"
+    ],
+    "zero-width-and-nfc": HARMLESS,
+    "long-name": [f"{M}/long-name.md:2: name: is 300 characters long; the most is 100"],
+    # personal data: there is no phone field, so a phone number cannot be published by accident
+    "phone-field": [
+        f"{M}/phone-field.md:3: phone: is not a field Familiar knows; known fields: name, known_as, pronouns, pronunciation, photo, photo_alt, photo_focus, business, role, category, neighbourhood, interests, ask_me_about, looking_for, handles, website, email, show_email, joined, attending, visibility, noindex, github_id, bio"
+    ],
+}
+
+# Text each harmless case must show verbatim on its own page: escaped, never stripped or run.
+SHOWN: dict[str, list[str]] = {
+    "script-in-name": ["Eve <script>alert(1)</script><img src=x onerror=alert(2)>"],
+    "script-in-known-as": ["<img src=x onerror=alert(1)>", "<script>alert(1)</script> KAY"],
+    "script-in-business": [
+        "<script>alert(1)</script> & Sons <img src=x onerror=alert(2)>",
+        "</dd><script>alert(3)</script>",
+        "<img src=x onerror=alert(4)>",
+        "<svg onload=alert(5)>",
+    ],
+    "script-in-interests": ["<script>alert(1)</script>", '"><svg onload=alert(3)>'],
+    "script-in-pronouns": ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>"],
+    "quote-breakout-in-website": [
+        'https://x.example/"><script>alert(1)</script><img/src=x/onerror=alert(2)>'
+    ],
+    "jinja-in-every-field": ["{{ cycler.__init__.__globals__ }}", "{{ 7*7191 }}", "{{ self }}"],
+    "yaml-words-kept-as-text": [
+        "NO",
+        "yes",
+        "012345",
+        "1.10",
+        "on",
+        "0x1F",
+        "1e3",
+        "true",
+        ".inf",
+        "2024-02-30",
+        "0o17",
+        "off",
+    ],  # fmt: skip
+    "zero-width-and-nfc": ["Zo\u00e9 Lef\u00e8vre", "Caf\u00e9 Ol\u00e9", "zo-AY luh-FEV"],
+    "bom-and-crlf": ["Bom Crlf", "A bio with Windows line endings."],
+    "script-in-event-title": [
+        "<script>alert(1)</script> Patio <img src=x onerror=alert(2)> {{ 7*7191 }}"
+    ],
+    "script-in-guest-names": ["<script>alert(1)</script> Guest"],
+}
+
+
+def _jpeg(
+    size: int = 64, colour: tuple[int, int, int] = (40, 90, 160), noise: bool = False
+) -> bytes:
+    im = (
+        Image.effect_noise((size, size), 80).convert("RGB")
+        if noise
+        else Image.new("RGB", (size, size), colour)
+    )
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+def _profile(members: Path, slug: str, front: str, suffix: str = ".md") -> None:
+    front = textwrap.dedent(front).strip("\n")
+    text = f"---\n{front}\n---\n" if suffix == ".md" else front + "\n"
+    (members / f"{slug}{suffix}").write_text(text, encoding="utf-8")
+
+
+def _png_bomb(width: int, height: int) -> bytes:
+    """A PNG whose header claims width x height pixels, with almost no pixel data behind it."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 1024))
+        + chunk(b"IEND", b"")
+    )
+
+
+def gen_photo_symlink_outside(members: Path, outside: Path) -> None:
+    (outside / "outside-photo.jpg").write_bytes(_jpeg(colour=(3, 141, 59)))
+    (members / "photo-symlink-outside.jpg").symlink_to(outside / "outside-photo.jpg")
+    _profile(members, "photo-symlink-outside", "name: Sym Link\nphoto: photo-symlink-outside.jpg")
+
+
+def gen_profile_symlink_outside(members: Path, outside: Path) -> None:
+    (outside / "outside-profile.md").write_text(
+        "---\nname: Outside Secret\n---\nSENTINEL-OUTSIDE\n"
+    )
+    (members / "profile-symlink-outside.md").symlink_to(outside / "outside-profile.md")
+
+
+def gen_polyglot_jpeg(members: Path, outside: Path) -> None:
+    html = b"<html><body><script>alert(1)</script><svg onload=alert(2)></svg></body></html>"
+    (members / "polyglot-jpeg.jpg").write_bytes(_jpeg() + html)
+    _profile(members, "polyglot-jpeg", "name: Poly Glot\nphoto: polyglot-jpeg.jpg")
+
+
+def gen_decompression_bomb(members: Path, outside: Path) -> None:
+    (members / "decompression-bomb.png").write_bytes(_png_bomb(50_000, 50_000))
+    _profile(members, "decompression-bomb", "name: Bomb Png\nphoto: decompression-bomb.png")
+
+
+def gen_truncated_image(members: Path, outside: Path) -> None:
+    data = _jpeg(256, noise=True)
+    (members / "truncated-image.jpg").write_bytes(data[: len(data) // 2])
+    _profile(members, "truncated-image", "name: Trunc Ated\nphoto: truncated-image.jpg")
+
+
+def gen_fifty_mb_photo(members: Path, outside: Path) -> None:
+    path = members / "fifty-mb-photo.jpg"
+    with path.open("wb") as f:  # a real JPEG, then 50 MB of (sparse) padding
+        f.write(_jpeg())
+        f.truncate(50 * 1024 * 1024)
+    _profile(members, "fifty-mb-photo", "name: Fifty Mb\nphoto: fifty-mb-photo.jpg")
+
+
+def gen_five_mb_profile(members: Path, outside: Path) -> None:
+    head = b"---\nname: Five Mb\n---\n"
+    (members / "five-mb-profile.md").write_bytes(head + b"x" * (5 * 1024 * 1024 - len(head)))
+
+
+def gen_too_many_values(members: Path, outside: Path) -> None:
+    _profile(
+        members,
+        "too-many-values",
+        "name: Many\ninterests: [" + ", ".join(["a"] * 3000) + "]",
+        ".yaml",
+    )
+
+
+def gen_invalid_utf8(members: Path, outside: Path) -> None:
+    (members / "invalid-utf8.md").write_bytes(b"---\nname: Bad \xff\xfe Bytes\n---\n")
+
+
+def gen_nul_byte(members: Path, outside: Path) -> None:
+    (members / "nul-byte.md").write_bytes(b"---\nname: Nul\x00 Byte\n---\n")
+
+
+def gen_bom_and_crlf(members: Path, outside: Path) -> None:
+    text = "\ufeff---\r\nname: Bom Crlf\r\n---\r\nA bio with Windows line endings.\r\n"
+    (members / "bom-and-crlf.md").write_bytes(text.encode("utf-8"))
+
+
+def gen_lookalike_slug(members: Path, outside: Path) -> None:
+    for name in (
+        "jenn-mor\u0430les",
+        "J\u0435nn-Morales",
+        "\uff4aenn",
+    ):  # Cyrillic a, e; fullwidth j
+        _profile(members, name, "name: Jenn Morales")
+
+
+def gen_second_profile_claims_a_page(members: Path, outside: Path) -> None:
+    _profile(members, "claim-victim", "name: Vic Tim")
+    _profile(members, "claim-victim", "name: Vic Tim\nbusiness: The real Vic", ".yaml")
+
+
+def gen_same_name_twice(members: Path, outside: Path) -> None:
+    _profile(members, "same-name-a", "name: Sam Same\nbusiness: First")
+    _profile(members, "same-name-b", "name: Sam Same\nbusiness: Second")
+
+
+def gen_script_in_photo_alt(members: Path, outside: Path) -> None:
+    (members / "script-in-photo-alt.jpg").write_bytes(_jpeg(colour=(200, 120, 40)))
+
+
+GENERATED: dict[str, Callable[[Path, Path], None]] = {
+    name.removeprefix("gen_").replace("_", "-"): f
+    for name, f in dict(globals()).items()
+    if name.startswith("gen_")
+}
+# generated cases whose files are not named after the case
+PATHS_OF = {
+    "second-profile-claims-a-page": ["claim-victim"],
+    "lookalike-slug": ["jenn-mor\u0430les", "J\u0435nn-Morales", "\uff4aenn"],
+    "same-name-twice": ["same-name-a", "same-name-b"],
+}
+
+
+def fixture_files() -> dict[str, list[Path]]:
+    """case -> its files in tests/hostile/."""
+    cases: dict[str, list[Path]] = {}
+    for p in sorted(HOSTILE.iterdir()):
+        if p.is_file() and p.suffix not in (".py",) and not p.name.startswith("."):
+            case = p.name.split(".", 1)[0]
+            cases.setdefault(case, []).append(p)
+    return cases
+
+
+def install(case: str, content: Path, outside: Path) -> None:
+    """Copy or generate one case's files into a site's content folder."""
+    members, events = content / "members", content / "events"
+    for p in fixture_files().get(case, []):
+        if p.name.endswith(".event.md"):
+            shutil.copy(p, events / p.name.replace(".event.md", ".md"))
+        else:
+            shutil.copy(p, members / p.name)
+    if case in GENERATED:
+        GENERATED[case](members, outside)
+
+
+def new_site(root: Path) -> ScratchSite:
+    (root / "content" / "members").mkdir(parents=True)
+    (root / "content" / "events").mkdir(parents=True)
+    (root / "outside").mkdir()
+    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
+    (root / "plugins").symlink_to(REPO / "plugins")
+    (root / "theme").symlink_to(REPO / "theme")
+    return ScratchSite(root)
+
+
+class OpenRecorder:
+    """Every file Python opens while recording (an audit hook: it sees opens by any library)."""
+
+    active: list[str] | None = None
+    installed = False
+
+    @classmethod
+    def start(cls) -> list[str]:
+        if not cls.installed:
+            sys.addaudithook(cls._hook)
+            cls.installed = True
+        cls.active = []
+        return cls.active
+
+    @classmethod
+    def stop(cls) -> None:
+        cls.active = None
+
+    @classmethod
+    def _hook(cls, event: str, args: tuple) -> None:
+        if (
+            cls.active is not None
+            and event == "open"
+            and isinstance(args[0], str | bytes | os.PathLike)
+        ):
+            path = os.fsdecode(args[0])
+            cls.active.append(os.path.realpath(path))
+
+
+HARMLESS_CASES = [c for c, e in EXPECTED.items() if e == HARMLESS]
+ERROR_CASES = [c for c, e in EXPECTED.items() if e != HARMLESS]
+
+
+@pytest.fixture(scope="module")
+def harmless(tmp_path_factory) -> ScratchSite:
+    """One site holding every harmless case, built with real Pelican."""
+    site = new_site(tmp_path_factory.mktemp("harmless"))
+    for case in HARMLESS_CASES:
+        install(case, site.content, site.root / "outside")
+    opened = OpenRecorder.start()
+    try:
+        site.build()
+    finally:
+        OpenRecorder.stop()
+    site.opened = opened  # type: ignore[attr-defined]
+    return site
+
+
+@pytest.fixture(scope="module")
+def rejected(tmp_path_factory) -> tuple[ScratchSite, list[str], list[str]]:
+    """One site holding every rejected case: (site, problems the build reports, files opened)."""
+    site = new_site(tmp_path_factory.mktemp("rejected"))
+    for case in ERROR_CASES:
+        install(case, site.content, site.root / "outside")
+    opened = OpenRecorder.start()
+    try:
+        build_site(read_settings(site.settings()))
+    except ContentErrors as e:
+        problems = [str(err) for err in e.errors]
+    else:
+        problems = []
+    finally:
+        OpenRecorder.stop()
+    return site, problems, opened
+
+
+def test_every_case_has_a_fixture_and_an_expectation():
+    on_disk = set(fixture_files())
+    assert on_disk - set(EXPECTED) == set(), "fixture files without an expectation"
+    missing = {c for c in EXPECTED if c not in on_disk and c not in GENERATED}
+    assert missing == set(), "expectations without a fixture"
+    assert set(SHOWN) <= set(HARMLESS_CASES)
+
+
+def _matches(pattern: str, problem: str) -> bool:
+    return fnmatch.fnmatchcase(problem, pattern) if pattern.endswith(ANY) else pattern == problem
+
+
+def _paths(case: str) -> list[str]:
+    stems = PATHS_OF.get(case, [case])
+    return [f"{kind}/{stem}." for kind in (M, E) for stem in stems]
+
+
+@pytest.mark.parametrize("case", ERROR_CASES)
+def test_rejected_case(rejected, case):
+    _, problems, _ = rejected
+    got = [p for p in problems if p.startswith(tuple(_paths(case)))]
+    expected = EXPECTED[case]
+    assert all(any(_matches(e, g) for e in expected) for g in got), got
+    assert all(any(_matches(e, g) for g in got) for e in expected), got
+
+
+def test_rejected_corpus_reports_nothing_else(rejected):
+    _, problems, _ = rejected
+    known = tuple(p for case in ERROR_CASES for p in _paths(case))
+    assert [p for p in problems if not p.startswith(known)] == []
+
+
+def test_nothing_outside_content_is_read_or_published(rejected):
+    site, _, opened = rejected
+    outside = os.path.realpath(site.root / "outside")
+    assert [p for p in opened if p.startswith(outside)] == []
+    if site.output.exists():
+        assert scan.traces(site.output, ["SENTINEL-OUTSIDE", "photo-symlink-outside"]) == []
+        assert [p for p in site.output.rglob("*") if "symlink" in p.name] == []
+
+
+def test_pelican_stops_with_the_problems_and_no_traceback(rejected):
+    site, problems, _ = rejected
+    run = subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output"],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "2000"},
+    )
+    out = run.stdout + run.stderr
+    assert run.returncode == 1, out[-2000:]
+    assert "Traceback" not in out
+    assert problems and [p for p in problems if p not in out] == []
+
+
+def test_harmless_cases_are_all_published(harmless):
+    files = set(harmless.files())
+    for case in HARMLESS_CASES:
+        for stem in PATHS_OF.get(case, [case]):
+            kind = "events" if (HOSTILE / f"{case}.event.md").exists() else "members"
+            assert f"{kind}/{stem}/index.html" in files, case
+
+
+def test_every_output_file_is_harmless(harmless):
+    assert harmless.files(), "the build wrote nothing"
+    assert scan.scan_site(harmless.output) == []
+
+
+@pytest.mark.parametrize("case", sorted(SHOWN))
+def test_hostile_text_is_shown_as_text(harmless, case):
+    kind = "events" if (HOSTILE / f"{case}.event.md").exists() else "members"
+    text = harmless.html(f"{kind}/{case}/").get_text("\n")
+    lines = {" ".join(line.split()) for line in text.split("\n")}
+    flat = " ".join(text.split())
+    for shown in SHOWN[case]:
+        assert shown in lines or shown in flat, shown
+
+
+def test_alt_text_stays_inside_its_attribute(harmless):
+    alt = '" onload="alert(1)" x="<script>alert(2)</script><img src=x onerror=alert(3)>'
+    page = harmless.html("members/script-in-photo-alt/")
+    assert [img["alt"] for img in page.select("img.photo, .member-photo img")][:1] == [alt]
+
+
+def test_same_name_twice_gets_two_pages(harmless):
+    a = harmless.html("members/same-name-a/").get_text(" ")
+    b = harmless.html("members/same-name-b/").get_text(" ")
+    assert "First" in a and "Second" in b
+
+
+def test_polyglot_photo_is_reencoded(harmless):
+    photos = [
+        p
+        for p in harmless.output.rglob("*")
+        if "polyglot-jpeg" in p.name and p.suffix in (".jpg", ".jpeg", ".webp", ".png", ".avif")
+    ]
+    assert photos, "the polyglot member's photo was not published"
+    for p in photos:
+        with Image.open(p) as im:
+            im.verify()
+        assert b"<script" not in p.read_bytes() and b"<html" not in p.read_bytes()
+
+
+def test_no_local_file_is_fetched_by_any_renderer(harmless):
+    """file:// URLs in names, bios and businesses are never opened (e.g. by a PDF renderer)."""
+    assert [p for p in harmless.opened if p.startswith(("/etc/passwd", "/etc/hostname"))] == []
+
+
+def test_badges_show_hostile_names_as_plain_nfc_text(harmless):
+    pdfs = sorted(harmless.output.rglob("*.pdf"))
+    if not pdfs:
+        pytest.skip("this build writes no PDF yet (badges not built)")
+    text = "\n".join(scan.pdf_text(p) for p in pdfs)
+    assert "Zo\u00e9" in text
+    assert not set(text) & (scan.BIDI_CONTROLS | scan.INVISIBLE)
+
+
+def test_pages_run_no_hostile_script_in_a_browser(harmless):
+    """Every page of the hostile site in Chromium: no dialog, no handler in the live DOM, no
+    request off the site, and search boxes fed a payload render it as text."""
+    dialogs: list[str] = []
+    offsite: list[str] = []
+    live: list[str] = []
+    with serve(harmless.output) as origin, chromium() as browser:
+        page = browser.new_page()
+        page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+        page.on(
+            "request",
+            lambda r: (
+                None if r.url.startswith(origin) else offsite.append(f"{page.url} -> {r.url}")
+            ),
+        )
+        for path in page_urls(harmless.output):
+            page.goto(f"{origin}/{path}", wait_until="load")
+            for box in page.locator("input[type=search], input[name=q]").all():
+                box.fill("<img src=x onerror=alert(9)>script")
+                box.press("Enter")
+                page.wait_for_timeout(50)
+            live.extend(
+                f"{path}: {x}"
+                for x in page.evaluate(
+                    """() => [...document.querySelectorAll('*')].flatMap(el =>
+                        [...el.attributes].filter(a => /^on/i.test(a.name))
+                          .map(a => el.tagName + ' ' + a.name))"""
+                )
+            )
+        page.close()
+    assert dialogs == []
+    assert offsite == []
+    assert live == []
+
+
+def test_yaml_cases_are_bounded_in_time_and_memory(tmp_path):
+    """Every YAML-level case loaded in a subprocess with a 1 GB address-space limit and a
+    timeout: each gives its error or member, and no case needs more than 32 MB of Python memory."""
+    site = new_site(tmp_path / "yaml")
+    cases = ["python-tag", "python-tag-on-key", "anchor-and-alias", "alias-bomb", "merge-key",
+             "duplicate-keys", "second-document", "top-level-list", "empty-header",
+             "deep-nesting", "too-many-values", "five-mb-profile", "invalid-utf8", "nul-byte",
+             "yaml-words-kept-as-text", "invalid-date", "long-name"]  # fmt: skip
+    for case in cases:
+        install(case, site.content, site.root / "outside")
+    script = textwrap.dedent(
+        """
+        import json, resource, sys, tracemalloc
+        from pathlib import Path
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+        from familiar.loading import load_file
+        from familiar.models import member_from_doc
+        out = {}
+        for path in sorted(Path("content/members").iterdir()):
+            tracemalloc.start()
+            doc, errors = load_file(path, Path("."))
+            if not errors:
+                member, errors = member_from_doc(doc)
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            out[path.stem] = {"errors": [str(e) for e in errors], "peak": peak}
+        print(json.dumps(out))
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], cwd=site.root, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    import json
+
+    results = json.loads(run.stdout)
+    assert sorted(results) == sorted(cases)
+    for case, r in results.items():
+        expected = EXPECTED[case]
+        assert r["errors"] == ([] if expected == HARMLESS else expected), case
+        assert r["peak"] < 32 * 1024 * 1024, (case, r["peak"])
+
+
+@pytest.mark.parametrize("case", ["polyglot-jpeg", "fifty-mb-photo", "decompression-bomb"])
+def test_photo_cases_are_bounded_in_memory(tmp_path, case):
+    """A photo case processed in a subprocess limited to 1.5 GB of address space never crashes
+    it: the build ends with a member or a problem, never a MemoryError or a kill."""
+    site = new_site(tmp_path / "photo")
+    install(case, site.content, site.root / "outside")
+    script = textwrap.dedent(
+        """
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 29, 3 << 29))
+        from pelican import Pelican
+        from pelican.settings import read_settings
+        Pelican(read_settings("pelicanconf.py")).run()
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], cwd=site.root, capture_output=True, text=True, timeout=120
+    )
+    out = run.stdout + run.stderr
+    assert "Traceback" not in out and "MemoryError" not in out, out[-2000:]
+    assert run.returncode in (0, 1), out[-2000:]
+    assert (run.returncode == 0) == (EXPECTED[case] == HARMLESS), out[-2000:]
+
+
+def test_no_output_file_names_carry_hostile_text(harmless):
+    for rel in harmless.files():
+        assert re.fullmatch(r"[A-Za-z0-9._/\-]+", rel), rel
