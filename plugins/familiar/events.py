@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import heapq
 import io
 import logging
 from bisect import bisect_left
@@ -99,24 +100,23 @@ def introductions(
         own: dict[str, str] = {}
         for text in a.member.interests:
             own.setdefault(taxonomy_key(text), text)
+        rarity = {key: len(by_interest[key]) for key in own}
+        # rarest first, then in the order the attendee listed them: the first interest that
+        # pairs two people is their rarest one, and ties keep the order people were met in
+        walk = sorted(own, key=lambda key: rarity[key])
         shared: dict[int, list[str]] = defaultdict(list)
-        for key, text in own.items():
+        for key in walk:
             group = by_interest[key]
             # start just after this person so that in a big group each one is pointed at
             # different people, not everyone at the same first few names
             at = bisect_left(group, i)
             for step in range(1, min(len(group), scan + 1)):
-                shared[group[(at + step) % len(group)]].append(text)
-        rarity = {text: len(by_interest[key]) for key, text in own.items()}
-        # ties keep the order people were met in: by the attendee's own interests in the order
-        # they listed them, then whoever follows them in the list (so ties spread out)
-        ranked = sorted(shared.items(), key=lambda kv: (-len(kv[1]), min(rarity[t] for t in kv[1])))
-        result.append(
-            [
-                Introduction(people[j], tuple(sorted(ts, key=lambda t: (rarity[t], sort_key(t)))))
-                for j, ts in ranked[:limit]
-            ]
+                shared[group[(at + step) % len(group)]].append(own[key])
+        first_rarity = {own[key]: rarity[key] for key in own}
+        best = heapq.nsmallest(
+            limit, shared.items(), key=lambda kv: (-len(kv[1]), first_rarity[kv[1][0]])
         )
+        result.append([Introduction(people[j], tuple(ts)) for j, ts in best])
     return result
 
 
@@ -277,6 +277,8 @@ def _person(site: Site, a: Attendee, intros: list[Introduction], anchors: dict) 
 
 def event_context(site: Site, event: Event) -> dict[str, Any]:
     """Everything event.html, faces.html and checkin.html show about one event."""
+    from .structured import event_extras  # here: structured imports this module
+
     s = site.settings
     people = attendees(site.community, event)
     # guests are numbered in the event file's order, so an anchor stays put as members sign up
@@ -314,6 +316,8 @@ def event_context(site: Site, event: Event) -> dict[str, Any]:
         "checkin_url": site.url(f"events/{event.slug}/checkin/"),
         "csv_url": site.url(f"events/{event.slug}/checkin.csv"),
         "calendar_url": site.url("events/calendar.ics"),
+        # JSON-LD and social card (structured.py), computed only if a template uses them
+        "share": event_extras(site, event),
     }
 
 
