@@ -101,25 +101,22 @@ def check_unique_github_id(c: Community) -> Iterable[FieldError]:
 
 
 def check_photo_files(c: Community) -> Iterable[FieldError]:
-    """A photo a profile names is a real file (not a link) beside it."""
+    """A profile's photo is a real file beside it that the photo pipeline accepts.
+
+    Published members' photos go through the whole pipeline (cached, so usually a lookup):
+    format, size caps, damage are errors; too small, blurry, long and narrow are warnings.
+    Hidden members publish no photo, so only their file is checked.
+    """
+    from . import photos
+
     for m in c.all_members:
-        if not m.photo:
-            continue
-        path = c.members_dir / m.photo
-        if path.is_symlink():
-            yield FieldError(
-                m.source,
-                m.line_of("photo"),
-                "photo",
-                f"'{m.photo}' is a symbolic link; upload the photo itself",
-            )
-        elif not path.is_file():
-            yield FieldError(
-                m.source,
-                m.line_of("photo"),
-                "photo",
-                f"'{m.photo}' was not found; upload it to content/members/ beside your profile",
-            )
+        if m.photo and not m.published:
+            problem, _ = photos.source_problem(c.members_dir, m.photo)
+            if problem:
+                yield FieldError(m.source, m.line_of("photo"), "photo", problem)
+    prepared = photos.prepare(c.published, c.settings)
+    yield from prepared.errors
+    yield from prepared.warnings
 
 
 CHECKS: dict[str, Callable[[Community], Iterable[FieldError]]] = {

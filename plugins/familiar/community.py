@@ -137,7 +137,8 @@ def load_community(settings: FamiliarSettings, only: list[Path] | None = None) -
                 c.events.append(event)
         c.errors.extend(errors)
     c.events.sort(key=lambda e: e.start)
-    c.errors.extend(run_checks(c, settings.skip_checks))
+    for problem in run_checks(c, settings.skip_checks):
+        (c.warnings if problem.severity == "warning" else c.errors).append(problem)
     if only is not None:
         wanted = {p.resolve() for p in only}
         c.errors = [e for e in c.errors if (root / e.path).resolve() in wanted]
