@@ -277,6 +277,7 @@ def _person(site: Site, a: Attendee, intros: list[Introduction], anchors: dict) 
 
 def event_context(site: Site, event: Event) -> dict[str, Any]:
     """Everything event.html, faces.html and checkin.html show about one event."""
+    from .structured import event_extras  # here: structured imports this module
     s = site.settings
     people = attendees(site.community, event)
     # guests are numbered in the event file's order, so an anchor stays put as members sign up
@@ -314,6 +315,8 @@ def event_context(site: Site, event: Event) -> dict[str, Any]:
         "checkin_url": site.url(f"events/{event.slug}/checkin/"),
         "csv_url": site.url(f"events/{event.slug}/checkin.csv"),
         "calendar_url": site.url("events/calendar.ics"),
+        # JSON-LD and social card (structured.py), computed only if a template uses them
+        "share": event_extras(site, event),
     }
 
 

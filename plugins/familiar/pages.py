@@ -24,6 +24,7 @@ from .ics import calendar_files
 from .models import Member
 from .output import Output
 from .settings import FamiliarSettings, read_settings
+from .structured import member_extras
 from .text import index_letter, render_markdown
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,8 @@ def member_context(site: Site, m: Member) -> dict[str, Any]:
         else None,
         "url": site.url(f"members/{m.slug}/"),
         "meet": where_to_meet(site, m),
+        # vCard, QR code, JSON-LD and social card: computed only if a template uses them
+        "share": member_extras(site, m),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pelican import signals
 
+from . import exports, social  # noqa: F401  (importing them registers their producers)
 from .pages import FamiliarGenerator
 from .pelican_settings import configure
 
