@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
+import shutil
 import subprocess
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import icalendar
 import pytest
@@ -440,6 +444,11 @@ def test_checkin_csv_cells_never_become_formulas(site):
     assert {"'+1 Plus", "'-2 Minus", "'@Sign", "Plain"} <= set(cells)
 
 
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
 def test_face_sheet_fits_two_pages_for_forty_people(site, tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
     for n in range(38):
@@ -461,17 +470,19 @@ def test_face_sheet_fits_two_pages_for_forty_people(site, tmp_path):
     assert len(page_html.select(".face")) == 40
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-    css = (site.root / "theme/static/css/site.css").read_text()
-    html = (site.output / "events/big/faces/index.html").read_text()
-    # the page links the stylesheet by site path; inline it so a file:// load is styled
-    html = html.replace(
-        '<link rel="stylesheet" href="/theme/css/site.css">', f"<style>{css}</style>"
-    )
-    (tmp_path / "faces.html").write_text(html)
+    # served over HTTP like the real site, so the stylesheet and any CSP apply as they would
+    theme = site.output / "theme" / "css"
+    theme.mkdir(parents=True, exist_ok=True)
+    shutil.copy(site.root / "theme/static/css/site.css", theme / "site.css")
+    handler = functools.partial(QuietHandler, directory=str(site.output))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/events/big/faces/"
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
         page = browser.new_page()
-        page.goto((tmp_path / "faces.html").as_uri())
+        page.goto(url)
+        assert page.evaluate("getComputedStyle(document.querySelector('.faces')).display") == "grid"
         for fmt in ("A4", "Letter"):
             pdf = tmp_path / f"faces-{fmt}.pdf"
             page.pdf(path=str(pdf), format=fmt)
@@ -479,6 +490,7 @@ def test_face_sheet_fits_two_pages_for_forty_people(site, tmp_path):
             pages = int(next(ln.split()[-1] for ln in info.splitlines() if ln.startswith("Pages:")))
             assert 1 <= pages <= 2, (fmt, pages)
         browser.close()
+    server.shutdown()
 
 
 # -- validation -----------------------------------------------------------------------------
