@@ -1,0 +1,769 @@
+"""Event -> badge PDF: label layouts as data, text fitted by measuring it, rendered by WeasyPrint."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import io
+import logging
+import math
+import sys
+import tomllib
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from PIL import Image, ImageOps
+
+from . import cli
+from . import photos as photo_pipeline
+from .community import load_community
+from .events import Attendee, attendees
+from .models import Event
+from .settings import FamiliarSettings
+from .text import sort_key
+
+logger = logging.getLogger(__name__)
+
+LAYOUTS_DIR = Path(__file__).parent / "layouts"
+# Bump when the badge design or the code that places things changes: cached PDFs are rebuilt.
+BADGE_VERSION = "1"
+PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}
+UNITS = {"in": 72.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "pt": 1.0}
+# The same list goes to CSS and to the measuring code, so both pick the same fonts. The colour
+# emoji font is deliberately absent: named here it would draw digits too; fallback finds it.
+FONT_FAMILIES = ("Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari",
+                 "Noto Sans Bengali", "Noto Sans Tamil", "Noto Sans Thai", "Noto Sans CJK JP",
+                 "sans-serif")  # fmt: skip
+MAX_DPI = 300
+SORTS = ("known_as", "surname")
+
+
+class BadgeError(cli.UsageError):
+    """An unknown event or layout, or a layout file that cannot be used: one line, exit 2."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Layouts
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the badges sit on a sheet, in points from the top-left corner of the page."""
+
+    name: str
+    title: str
+    page: str
+    page_width: float
+    page_height: float
+    width: float
+    height: float
+    columns: int
+    rows: int
+    left: float
+    top: float
+    gap_x: float
+    gap_y: float
+    source: bytes = b""
+
+    @property
+    def per_page(self) -> int:
+        return self.columns * self.rows
+
+    def box(self, index: int, offset: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float]:
+        """Top-left corner of badge `index` (0-based, across then down) on its page."""
+        i = index % self.per_page
+        col, row = i % self.columns, i // self.columns
+        return (
+            self.left + col * (self.width + self.gap_x) + offset[0],
+            self.top + row * (self.height + self.gap_y) + offset[1],
+        )
+
+
+def _length(value: Any, key: str, path: Path) -> float:
+    text = str(value).strip()
+    for unit, factor in UNITS.items():
+        if text.endswith(unit):
+            try:
+                return float(text[: -len(unit)]) * factor
+            except ValueError:
+                break
+    raise BadgeError(f"{path.name}: {key}: expected a length like '4in' or '80mm', got {value!r}")
+
+
+def read_layout(path: Path) -> Layout:
+    """One layout file: page name, badge size, grid, first badge's corner, gaps."""
+    source = path.read_bytes()
+    try:
+        data = tomllib.loads(source.decode("utf-8"))
+        page = str(data["page"]).lower()
+        pw, ph = PAGE_SIZES[page]
+        w, h = (_length(v, "badge", path) for v in data["badge"])
+        cols, rows = (int(v) for v in data["grid"])
+        left, top = (_length(v, "margin", path) for v in data["margin"])
+        gx, gy = (_length(v, "gap", path) for v in data.get("gap", ["0pt", "0pt"]))
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as e:
+        raise BadgeError(f"layout file {path.name} cannot be used: {e!r}") from e
+    layout = Layout(str(data.get("name", path.stem)), str(data.get("title", path.stem)), page, pw,
+                    ph, w, h, cols, rows, left, top, gx, gy, source)  # fmt: skip
+    right = left + cols * w + (cols - 1) * gx
+    bottom = top + rows * h + (rows - 1) * gy
+    if right > pw + 0.01 or bottom > ph + 0.01:
+        raise BadgeError(f"layout file {path.name}: the badges do not fit on a {page} page")
+    return layout
+
+
+def layout_dirs(settings: FamiliarSettings | None) -> list[Path]:
+    """The plugin's layouts, then the theme's (`theme/badge-layouts/`), which win on a name clash."""
+    dirs = [LAYOUTS_DIR]
+    if settings is not None:
+        dirs.append(settings.theme_path / "badge-layouts")
+    return dirs
+
+
+def available_layouts(settings: FamiliarSettings | None = None) -> dict[str, Layout]:
+    layouts: dict[str, Layout] = {}
+    for folder in layout_dirs(settings):
+        for path in sorted(folder.glob("*.toml")):
+            layout = read_layout(path)
+            layouts[layout.name] = layout
+    return layouts
+
+
+def get_layout(name: str, settings: FamiliarSettings | None = None) -> Layout:
+    layouts = available_layouts(settings)
+    if name not in layouts:
+        raise BadgeError(f"unknown layout '{name}'; layouts: {', '.join(sorted(layouts))}")
+    return layouts[name]
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring text with the same Pango font map WeasyPrint renders with
+
+
+class Measurer:
+    """Text widths in points, from Pango with WeasyPrint's own font configuration."""
+
+    def __init__(self, font_config: Any) -> None:
+        from weasyprint.text.ffi import ffi, gobject, pango
+
+        self.ffi, self.pango = ffi, pango
+        self.context = ffi.gc(
+            pango.pango_font_map_create_context(font_config.font_map), gobject.g_object_unref
+        )
+        pango.pango_context_set_round_glyph_positions(self.context, False)
+        self.layouts = {}
+        for weight in (400, 700):
+            desc = ffi.gc(pango.pango_font_description_new(), pango.pango_font_description_free)
+            pango.pango_font_description_set_family(desc, ",".join(FONT_FAMILIES).encode())
+            pango.pango_font_description_set_weight(desc, weight)
+            # 100 CSS px: widths scale linearly because glyph positions are not rounded
+            pango.pango_font_description_set_absolute_size(
+                desc, pango.pango_units_from_double(100.0)
+            )
+            layout = ffi.gc(pango.pango_layout_new(self.context), gobject.g_object_unref)
+            pango.pango_layout_set_auto_dir(layout, False)
+            pango.pango_layout_set_font_description(layout, desc)
+            self.layouts[weight] = (layout, desc)
+        self.cache: dict[tuple[str, int], float] = {}
+        self.rect = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
+
+    def width(self, text: str, size: float, weight: int = 400) -> float:
+        """Width of one line of `text` at `size` points."""
+        key = (text, weight)
+        per_pt = self.cache.get(key)
+        if per_pt is None:
+            layout, _ = self.layouts[weight]
+            data = text.encode()
+            self.pango.pango_layout_set_text(layout, data, len(data))
+            line = self.pango.pango_layout_get_line_readonly(layout, 0)
+            ink, logical = self.rect
+            self.pango.pango_layout_line_get_extents(line, ink, logical)
+            # 100 px = 75 pt; take the wider of ink and logical so nothing pokes out
+            px = max(logical.width, ink.x + ink.width) / 1024
+            per_pt = px * 0.75 / 75
+            self.cache[key] = per_pt
+        return per_pt * size
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """Text broken into lines at one font size, every line measured to fit the width."""
+
+    lines: tuple[str, ...]
+    size: float
+    line_height: float
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.size * self.line_height
+
+
+def clusters(text: str) -> list[str]:
+    """Characters with their combining marks, joiners and variation selectors kept together."""
+    out: list[str] = []
+    for ch in text:
+        glue = unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch in "\u200d\ufe0f\ufe0e"
+        if out and (glue or out[-1].endswith("\u200d")):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def _wide_script(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F") and ch.isalpha()
+
+
+def break_points(text: str) -> list[int]:
+    """Where a line may break: at spaces, and between CJK characters."""
+    # never before a separator dot: "Cycling · trail running" breaks after the dot
+    points = [i for i, ch in enumerate(text)
+              if ch == " " and 0 < i < len(text) - 1 and text[i + 1] != "·"]  # fmt: skip
+    points += [
+        i for i in range(1, len(text)) if _wide_script(text[i - 1]) and _wide_script(text[i])
+    ]
+    return sorted(set(points))
+
+
+def _split(text: str, at: int) -> tuple[str, str]:
+    return text[:at].rstrip(), text[at:].lstrip()
+
+
+def fit_text(
+    m: Measurer,
+    text: str,
+    width: float,
+    max_size: float,
+    min_size: float,
+    max_lines: int = 2,
+    weight: int = 400,
+    line_height: float = 1.15,
+) -> Fitted:
+    """The biggest size from max_size down to min_size at which `text` fits `width`.
+
+    One line if it fits at a size at least as big as two lines would allow; two lines (the
+    most even break) before going below min_size; below that, as many lines as it takes at
+    min_size, breaking long words between characters. Never wider than `width`.
+    """
+    text = " ".join(text.split())
+    limit = width * 0.995  # a hair of room for rounding
+    one = min(max_size, limit / max(m.width(text, 1, weight), 1e-6))
+    best = Fitted((text,), one, line_height)
+    if max_lines >= 2 and one < max_size:
+        for at in break_points(text):
+            a, b = _split(text, at)
+            size = min(max_size, limit / max(m.width(a, 1, weight), m.width(b, 1, weight)))
+            if size > best.size * 1.1:  # two lines only when clearly bigger
+                best = Fitted((a, b), size, line_height)
+    if best.size >= min_size:
+        return best
+    return Fitted(tuple(_wrap(m, text, limit, min_size, weight)), min_size, line_height)
+
+
+def _wrap(m: Measurer, text: str, limit: float, size: float, weight: int) -> list[str]:
+    """Greedy lines at `size`; a word wider than the line is cut between clusters."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if m.width(candidate, size, weight) <= limit:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        for piece in clusters(word):
+            if m.width(current + piece, size, weight) <= limit or not current:
+                current += piece
+            else:
+                lines.append(current)
+                current = piece
+    if current:
+        lines.append(current)
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# What goes on a badge
+
+
+@dataclass
+class Badge:
+    """One badge, placed: everything the template needs, positions in points within the badge."""
+
+    kind: str  # organizer | member | guest | blank
+    x: float
+    y: float
+    bands: list[str] = field(default_factory=list)
+    blocks: list[dict[str, Any]] = field(default_factory=list)  # text blocks
+    photo: str | None = None  # image URL
+    initials: str | None = None
+    placeholder: str | None = None
+    qr: str | None = None  # data: URL of the QR PNG
+    qr_url: str | None = None
+    media: dict[str, float] = field(default_factory=dict)  # photo and QR boxes
+    band_height: float = 0.0
+    band_size: float = 0.0
+
+
+@dataclass(frozen=True)
+class Design:
+    """Sizes for one badge size, in points, scaled from the 4 x 3 in design."""
+
+    w: float
+    h: float
+
+    @property
+    def base(self) -> float:
+        return min(self.h, 0.75 * self.w)
+
+    @property
+    def pad(self) -> float:
+        return 0.055 * self.base
+
+    @property
+    def band(self) -> float:
+        return 0.1 * self.base
+
+    @property
+    def media(self) -> float:
+        return 0.38 * self.base
+
+    @property
+    def footer(self) -> float:
+        return max(5.5, 0.036 * self.base)
+
+
+def profile_url(settings: FamiliarSettings, slug: str) -> str | None:
+    """The member's public page, or None when SITEURL is not an absolute web address."""
+    if not settings.site_url.startswith(("https://", "http://")):
+        return None
+    return f"{settings.site_url}/members/{slug}/"
+
+
+def qr_png(url: str) -> tuple[str, int]:
+    """A QR code as a data: URL (one pixel per module, quiet zone of 4) and its width in modules."""
+    import segno
+
+    qr = segno.make(url, error="m", micro=False)
+    buf = io.BytesIO()
+    qr.save(buf, kind="png", scale=1, border=4)
+    modules = qr.symbol_size(scale=1, border=4)[0]
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode(), modules
+
+
+def event_line(event: Event, settings: FamiliarSettings) -> str:
+    start = event.start.astimezone(settings.timezone)
+    return f"{event.title} · {start:%a} {start.day} {start:%b %Y}"
+
+
+def surname(name: str) -> str:
+    words = name.split()
+    return words[-1] if words else name
+
+
+def ordered(people: list[Attendee], sort: str) -> list[Attendee]:
+    """Everyone by the name on the badge (or by surname), so a badge table reads alphabetically."""
+    if sort == "surname":
+        return sorted(people, key=lambda a: (sort_key(surname(a.name)), sort_key(a.known_as)))
+    return sorted(people, key=lambda a: (sort_key(a.known_as), sort_key(a.name)))
+
+
+class PhotoSource:
+    """Badge-sized copies of members' processed photos: upright, at most 300 dpi, cached."""
+
+    def __init__(self, settings: FamiliarSettings, photo_sets: dict[str, Any], root: Path) -> None:
+        self.settings = settings
+        self.photo_sets = photo_sets
+        self.root = root  # where the photo sets' output-relative paths live
+        self.cache = settings.cache_path / "badges" / "photos"
+
+    def source_path(self, slug: str, px: int = 0) -> Path | None:
+        """The smallest processed JPEG at least `px` wide (else the largest), if there is one."""
+        photo_set = self.photo_sets.get(slug)
+        if photo_set is None:
+            return None
+        # the pipeline keeps its files in its cache and says where (`files`); older versions
+        # wrote them under the output folder only
+        cached = {out: Path(path) for out, path, *_ in getattr(photo_set, "files", ())}
+        found = []
+        for v in sorted(photo_set.variants, key=lambda v: v.size):
+            path = cached.get(v.jpeg) or self.root / v.jpeg
+            if path.is_file():
+                found.append((v.size, path))
+        big_enough = [path for size, path in found if size >= px]
+        return big_enough[0] if big_enough else (found[-1][1] if found else None)
+
+    def url(self, slug: str, side_pt: float) -> str | None:
+        px = max(1, math.floor(side_pt / 72 * MAX_DPI))
+        source = self.source_path(slug, px)
+        if source is None:
+            return None
+        key = hashlib.sha256(f"{source}|{source.stat().st_mtime_ns}|{px}".encode()).hexdigest()
+        target = self.cache / f"{slug}-{key[:16]}.jpg"
+        if not target.exists():
+            with Image.open(source) as im:
+                im = ImageOps.exif_transpose(im).convert("RGB")
+                side = min(im.size)
+                im = ImageOps.fit(im, (side, side)) if im.width != im.height else im
+                if im.width > px:
+                    im = im.resize((px, px), Image.LANCZOS)
+                self.cache.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_suffix(".tmp")
+                im.save(tmp, "JPEG", quality=85, dpi=(MAX_DPI, MAX_DPI))
+                tmp.replace(target)
+        return target.as_uri()
+
+    def fingerprint(self, slug: str) -> str:
+        source = self.source_path(slug)
+        return f"{source}:{source.stat().st_size}" if source else "-"
+
+
+def place_badge(
+    m: Measurer,
+    d: Design,
+    person: Attendee | None,
+    event: Event,
+    settings: FamiliarSettings,
+    photos: PhotoSource,
+    xy: tuple[float, float],
+) -> Badge:
+    """Fit every text of one badge and stack the parts top to bottom; nothing leaves the box."""
+    kind = "blank" if person is None else person.kind
+    badge = Badge(kind, xy[0], xy[1], band_height=d.band, band_size=0.5 * d.band)
+    if person is not None and person.organizer:
+        badge.bands.append("Organizer")
+    elif person is not None and person.first_timer:
+        badge.bands.append("First time here")
+    inner = d.w - 2 * d.pad
+    footer = fit_text(m, event_line(event, settings), inner, d.footer, 5.0, 1)
+    footer_top = d.h - d.pad * 0.8 - footer.height
+    y = d.band + d.pad * 0.6
+
+    def block(kind: str, fitted: Fitted, x: float, w: float, align: str = "center") -> None:
+        nonlocal y
+        badge.blocks.append({"cls": kind, "lines": fitted.lines, "size": fitted.size,
+                             "lh": fitted.line_height, "x": x, "y": y, "w": w,
+                             "align": align})  # fmt: skip
+        y += fitted.height
+
+    if person is None:
+        hello = fit_text(m, "Hello, my name is", inner, 0.07 * d.base, 6, 1, 400)
+        block("hello", hello, d.pad, inner)
+        y = footer_top
+        block("footer", footer, d.pad, inner)
+        return badge
+
+    name = fit_text(m, person.known_as, inner, 0.17 * d.base, max(12.0, 0.085 * d.base), 2, 700,
+                    1.1)  # fmt: skip
+    block("known-as", name, d.pad, inner)
+    member = person.member
+    sub = []
+    if person.name != person.known_as:
+        sub.append(person.name)
+    if member is not None and member.pronouns:
+        sub.append(member.pronouns)
+    if sub:
+        y += 0.01 * d.base
+        block("full-name", fit_text(m, " · ".join(sub), inner, 0.07 * d.base,
+                                    max(6.5, 0.042 * d.base), 2), d.pad, inner)  # fmt: skip
+
+    # the middle row: photo | details | QR code
+    y += 0.035 * d.base
+    row_top = y
+    room = footer_top - 0.02 * d.base - row_top
+    media = max(0.0, min(d.media, room))
+    left, right = d.pad, d.w - d.pad
+    if member is not None:
+        url = profile_url(settings, member.slug)
+        if url is not None:
+            badge.qr, modules = qr_png(url)
+            badge.qr_url = url
+            # at least 2.5 device pixels per module when printed or scanned at 150 dpi
+            qr_side = max(0.3 * d.base, modules * 2.5 / 150 * 72)
+            badge.media.update(qr_x=right - qr_side, qr_y=row_top, qr_side=qr_side)
+            right -= qr_side + d.pad * 0.6
+        badge.photo = photos.url(member.slug, media)
+        if badge.photo is None:
+            badge.initials = member.initials
+            badge.placeholder = photo_pipeline.placeholder_colour(member.slug)
+        badge.media.update(photo_x=left, photo_y=row_top, photo_side=media)
+        left += media + d.pad * 0.6
+    width = right - left
+    align = "left" if member is not None else "center"
+    details: list[tuple[str, str, float, float, int]] = []
+    if person.business:
+        details.append(("business", person.business, 0.06, 0.04, 2))
+    handle = member.main_handle.shown if member is not None and member.main_handle else None
+    if handle is None and person.guest is not None and person.guest.handle:
+        handle = person.guest.handle
+    if handle:
+        details.append(("handle", handle, 0.055, 0.04, 1))
+    interests = list(member.interests[:3]) if member is not None else []
+    if interests:
+        details.append(("ask-label", "Ask me about", 0.045, 0.035, 1))
+        details.append(("ask", " · ".join(interests), 0.05, 0.037, 2))
+    for cls, text, big, small, lines in details:
+        fitted = fit_text(m, text, width, big * d.base, max(5.5, small * d.base), lines)
+        if y + fitted.height > footer_top - 0.02 * d.base:
+            logger.info("badge for %s: no room for %s", person.name, cls)
+            break
+        block(cls, fitted, left, width, align)
+    y = max(y, row_top + (media if badge.media else 0), footer_top)
+    block("footer", footer, d.pad, inner)
+    return badge
+
+
+# ---------------------------------------------------------------------------------------------
+# The document
+
+
+@dataclass
+class BadgeJob:
+    """One PDF: the event, its people in order, blanks, the layout."""
+
+    event: Event
+    people: list[Attendee]
+    layout: Layout
+    blanks: int = 0
+    sort: str = "known_as"
+    calibration: bool = False
+
+    @property
+    def count(self) -> int:
+        return len(self.people) + self.blanks
+
+
+_FONT_CONFIG: Any = None
+
+
+def font_config() -> Any:
+    """One WeasyPrint font configuration per process: fonts are found and loaded once."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
+@lru_cache(maxsize=1)
+def _measurer(fc_id: int) -> Measurer:
+    return Measurer(font_config())
+
+
+def template_files(settings: FamiliarSettings) -> list[Path]:
+    folder = settings.theme_path / "templates" / "familiar"
+    return sorted(folder.glob("badge*"))
+
+
+def page_css(layout: Layout) -> str:
+    families = ", ".join(f'"{f}"' if " " in f else f for f in FONT_FAMILIES)
+    return (
+        f"@page {{ size: {layout.page_width}pt {layout.page_height}pt; margin: 0 }}\n"
+        f".sheet {{ width: {layout.page_width}pt; height: {layout.page_height}pt }}\n"
+        f".badge {{ width: {layout.width}pt; height: {layout.height}pt }}\n"
+        f"body {{ font-family: {families} }}\n"
+    )
+
+
+def render_pdf(
+    job: BadgeJob,
+    settings: FamiliarSettings,
+    env: Environment,
+    photos: PhotoSource,
+) -> bytes:
+    """The badge sheets (or the calibration page) as PDF bytes."""
+    import weasyprint
+
+    layout = job.layout
+    fc = font_config()
+    measurer = _measurer(id(fc))
+    design = Design(layout.width, layout.height)
+    offset = settings.badge_offset
+    slots: list[Attendee | None] = [*ordered(job.people, job.sort), *([None] * job.blanks)]
+    pages: list[list[Badge]] = []
+    if job.calibration:
+        boxes = [layout.box(i, offset) for i in range(layout.per_page)]
+        html = env.get_template("badge_calibration.html").render(
+            layout=layout, boxes=boxes, offset=offset, ruler=_ruler(layout)
+        )
+    else:
+        for i, person in enumerate(slots):
+            if i % layout.per_page == 0:
+                pages.append([])
+            badge = place_badge(measurer, design, person, job.event, settings, photos,
+                                layout.box(i, offset))  # fmt: skip
+            pages[-1].append(badge)
+        html = env.get_template("badges.html").render(
+            pages=pages, layout=layout, event=job.event, title=event_line(job.event, settings)
+        )
+    css_dir = settings.theme_path / "templates" / "familiar"
+    stylesheets = [
+        weasyprint.CSS(filename=str(css_dir / "badges.css"), font_config=fc),
+        weasyprint.CSS(string=page_css(layout), font_config=fc),
+    ]
+    document = weasyprint.HTML(string=html, base_url=str(css_dir)).render(
+        stylesheets=stylesheets, font_config=fc
+    )
+    return document.write_pdf(finisher=_no_print_scaling, uncompressed_pdf=False)
+
+
+def _ruler(layout: Layout) -> dict[str, Any]:
+    if layout.page == "letter":
+        return {"label": "4 in", "length": 4 * 72.0, "ticks": [i * 18.0 for i in range(17)]}
+    return {"label": "100 mm", "length": 100 * 72 / 25.4,
+            "ticks": [i * 72 / 25.4 * 5 for i in range(21)]}  # fmt: skip
+
+
+def _no_print_scaling(document: Any, pdf: Any) -> None:
+    """Ask viewers to print at actual size: /ViewerPreferences << /PrintScaling /None >>."""
+    import pydyf
+
+    pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"PrintScaling": "/None"})
+
+
+def job_fingerprint(job: BadgeJob, settings: FamiliarSettings, photos: PhotoSource) -> str:
+    """A hash of everything the PDF is made from: when it is unchanged, so is the PDF."""
+    import weasyprint
+
+    h = hashlib.sha256()
+    parts: list[Any] = [BADGE_VERSION, weasyprint.__version__, job.layout.source, job.blanks,
+                        job.sort, settings.badge_offset, settings.site_url, settings.timezone,
+                        repr(job.event)]  # fmt: skip
+    for path in template_files(settings):
+        parts.append(path.read_bytes())
+    for p in job.people:
+        parts.append(repr(p))
+        if p.member is not None:
+            parts.append(photos.fingerprint(p.member.slug))
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else repr(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def cached_pdf(
+    job: BadgeJob, settings: FamiliarSettings, env: Environment, photos: PhotoSource
+) -> bytes:
+    """The PDF from the cache when its inputs have not changed, else rendered and cached."""
+    folder = settings.cache_path / "badges"
+    key = job_fingerprint(job, settings, photos)
+    target = folder / f"{job.event.slug}-{key[:20]}.pdf"
+    if target.is_file():
+        return target.read_bytes()
+    data = render_pdf(job, settings, env, photos)
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(f"{job.event.slug}-*.pdf"):
+        if len(stale.stem) == len(job.event.slug) + 21:
+            stale.unlink()
+    tmp = target.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(target)
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# The build: /events/<slug>/badges.pdf
+
+
+def badge_files(site: Any, out: Any) -> None:
+    """/events/<slug>/badges.pdf for every event, re-rendered only when its inputs change."""
+    settings: FamiliarSettings = site.settings
+    if not settings.badges or not site.community.events:
+        return
+    layout = get_layout(settings.badge_layout, settings)
+    photos = PhotoSource(settings, site.photos, settings.output_path)
+    for event in site.community.events:
+        job = BadgeJob(event, attendees(site.community, event), layout)
+        out.write(f"events/{event.slug}/badges.pdf", cached_pdf(job, settings, site.env, photos))
+        site.pages["badges"] = site.pages.get("badges", 0) + 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The command: familiar badges EVENT
+
+
+def prepare_photos(
+    members: list[Any], settings: FamiliarSettings
+) -> tuple[dict[str, Any], list[Any], Path]:
+    """Photo sets from the photo pipeline's public prepare(), whichever version is installed."""
+    import inspect
+
+    if "settings" in inspect.signature(photo_pipeline.prepare).parameters:
+        prepared = photo_pipeline.prepare(members, settings)
+        return prepared.photos, prepared.errors, settings.output_path
+    # the baseline pipeline writes its files into a folder it is given
+    root = settings.cache_path / "badges" / "photo-sets"
+    photo_sets, errors = photo_pipeline.prepare(members, settings.members_path, root)
+    return photo_sets, errors, root
+
+
+def cmd_badges(args: argparse.Namespace) -> int:
+    """Write the badge PDF for one event."""
+    from .pages import make_env
+
+    settings = cli.site_settings(args.settings)
+    layout = get_layout(args.layout or settings.badge_layout, settings)
+    if args.blanks < 0:
+        raise BadgeError(f"--blanks: expected 0 or more, got {args.blanks}")
+    community = load_community(settings)
+    event = community.events_by_slug.get(args.event)
+    if event is None:
+        names = ", ".join(e.slug for e in community.events) or "none"
+        raise BadgeError(f"unknown event '{args.event}'; events: {names}")
+    if community.errors:
+        print(cli.format_errors(community.errors, "text"), file=sys.stderr)
+        print(f"{len(community.errors)} problems: fix them first (familiar validate lists them)",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    people = attendees(community, event)
+    photo_sets, errors, root = prepare_photos([p.member for p in people if p.member], settings)
+    if errors:
+        print(cli.format_errors(errors, "text"), file=sys.stderr)
+        return 1
+    job = BadgeJob(event, people, layout, args.blanks, args.sort, args.calibration)
+    photos = PhotoSource(settings, photo_sets, root)
+    data = render_pdf(job, settings, make_env(settings), photos)
+    target = Path(
+        args.output or f"{event.slug}-{'calibration' if args.calibration else 'badges'}.pdf"
+    )
+    target.write_bytes(data)
+    if args.calibration:
+        print(f"Wrote {target}: calibration page for {layout.title}")
+    else:
+        sheets = max(1, math.ceil(job.count / layout.per_page))
+        print(f"Wrote {target}: {job.count} badges ({len(people)} people by {args.sort}, "
+              f"{args.blanks} blank) on {sheets} sheet{'s' if sheets != 1 else ''} of "
+              f"{layout.title}")  # fmt: skip
+    if profile_url(settings, "x") is None:
+        print("No QR codes: SITEURL is not a web address (publishconf.py sets it: -s publishconf.py)",
+              file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def add_command(sub: Any) -> None:
+    p = sub.add_parser("badges", help="the printable badge PDF for one event")
+    p.add_argument("event", metavar="EVENT", help="the event's file name without .md/.yaml")
+    p.add_argument("--layout", help="label sheet (default: FAMILIAR_BADGE_LAYOUT)")
+    p.add_argument("--blanks", type=int, default=0, help="blank badges for walk-ins (default 0)")
+    p.add_argument("--sort", choices=SORTS, default="known_as",
+                   help="badge order: by the name on the badge (default) or by surname; "
+                        "blanks come last")  # fmt: skip
+    p.add_argument("--calibration", action="store_true",
+                   help="write a calibration page instead: print it at 100%% on plain paper and "
+                        "hold it against a label sheet")  # fmt: skip
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="where to write the PDF (default: EVENT-badges.pdf)")  # fmt: skip
+    p.set_defaults(func=cmd_badges)
+
+
+Extension = Callable[[Any], None]
+if add_command not in cli.EXTENSIONS:
+    cli.EXTENSIONS.append(add_command)
