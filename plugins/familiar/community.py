@@ -60,6 +60,12 @@ class Community:
     def categories(self) -> list[Term]:
         return _terms(self.listed, lambda m: (m.category,) if m.category else ())
 
+    def neighbourhoods(self) -> list[Term]:
+        return _terms(self.listed, lambda m: (m.neighbourhood,) if m.neighbourhood else ())
+
+    def neighbourhood_slugs(self) -> dict[str, str]:
+        return _slug_map(self.listed, lambda m: (m.neighbourhood,) if m.neighbourhood else ())
+
     def interest_slugs(self) -> dict[str, str]:
         """Interest text (any spelling) -> its page slug, for linking from member pages."""
         return _slug_map(self.listed, lambda m: m.interests)

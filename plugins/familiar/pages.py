@@ -75,6 +75,7 @@ def make_env(settings: FamiliarSettings) -> Environment:
 def member_context(site: Site, m: Member) -> dict[str, Any]:
     interests = site.community.interest_slugs()
     categories = site.community.category_slugs()
+    neighbourhoods = site.community.neighbourhood_slugs()
     return {
         "member": m,
         "photo": site.photos.get(m.slug),
@@ -86,6 +87,9 @@ def member_context(site: Site, m: Member) -> dict[str, Any]:
         ],
         "category_url": site.url(f"categories/{categories[m.category]}/")
         if m.category in categories and m.listed
+        else None,
+        "neighbourhood_url": site.url(f"neighbourhoods/{neighbourhoods[m.neighbourhood]}/")
+        if m.neighbourhood in neighbourhoods and m.listed
         else None,
         "url": site.url(f"members/{m.slug}/"),
         "meet": where_to_meet(site, m),
@@ -107,10 +111,11 @@ def member_pages(site: Site, out: Output) -> None:
 
 
 def taxonomy_pages(site: Site, out: Output) -> None:
-    """/interests/ and /categories/: an index each and a page per term."""
+    """/interests/, /categories/, /neighbourhoods/: an index each and a page per term."""
     for kind, terms, title in (
         ("interests", site.community.interests(), "Interests"),
         ("categories", site.community.categories(), "Business categories"),
+        ("neighbourhoods", site.community.neighbourhoods(), "Neighbourhoods"),
     ):
         site.write_page(out, f"{kind}/", "terms.html", kind, terms=terms, kind=kind, title=title)
         for term in terms:

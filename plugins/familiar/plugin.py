@@ -5,6 +5,7 @@ from __future__ import annotations
 from pelican import signals
 
 from . import exports, social  # noqa: F401  (importing them registers their producers)
+from . import search  # noqa: F401  (importing it registers the /search.json producer)
 from .pages import FamiliarGenerator
 from .pelican_settings import configure
 
