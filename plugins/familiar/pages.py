@@ -8,8 +8,10 @@ members and renders with autoescape off.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -23,6 +25,7 @@ from .ics import calendar_files
 from .models import Member
 from .output import Output
 from .settings import FamiliarSettings, read_settings
+from .structured import member_extras
 from .text import index_letter, render_markdown
 
 logger = logging.getLogger(__name__)
@@ -93,6 +96,8 @@ def member_context(site: Site, m: Member) -> dict[str, Any]:
         else None,
         "url": site.url(f"members/{m.slug}/"),
         "meet": where_to_meet(site, m),
+        # vCard, QR code, JSON-LD and social card: computed only if a template uses them
+        "share": member_extras(site, m),
     }
 
 
@@ -126,11 +131,24 @@ def taxonomy_pages(site: Site, out: Output) -> None:
 
 
 def photo_files(site: Site, out: Output) -> None:
-    """Mark the photo derivatives as this build's output so they are not cleaned away."""
+    """Copy the photo derivatives from the cache into the output, through `out`.
+
+    A derivative's name carries its content hash, so one already in the output with the same
+    byte count is this very file: it is kept without being read again.
+    """
+    root = str(out.root)
     for photo_set in site.photos.values():
-        for v in photo_set.variants:
-            out.keep(v.webp)
-            out.keep(v.jpeg)
+        for rel, cached, size in photo_set.files:
+            try:
+                # rel is built from a checked slug and a hash (out.write checks it again);
+                # a plain string join because this runs for every file on every build
+                current = os.stat(f"{root}/{rel}").st_size
+            except OSError:
+                current = -1
+            if current == size:
+                out.keep(rel)
+            else:
+                out.write(rel, Path(cached).read_bytes())
 
 
 Producer = Callable[[Site, Output], None]
@@ -177,18 +195,18 @@ class FamiliarGenerator:
 def build_site(settings: FamiliarSettings) -> Site:
     """Load and check all content; raise ContentErrors listing every problem if any."""
     community = load_community(settings)
-    errors: list[FieldError] = list(community.errors)
-    photos, photo_errors = photo_pipeline.prepare(
-        community.published, settings.members_path, settings.output_path
-    )
-    errors.extend(photo_errors)
-    for w in community.warnings:
+    # the photo_files check has usually prepared the photos already (then this is a cache
+    # lookup); the build runs the pipeline itself anyway so skipping that check never lets an
+    # unsafe photo through. The same problem found twice is reported once.
+    prepared = photo_pipeline.prepare(community.published, settings)
+    errors: list[FieldError] = sorted(set(community.errors) | set(prepared.errors))
+    for w in sorted(set(community.warnings) | set(prepared.warnings)):
         logger.warning("%s", w)
     if errors:
         for e in sorted(errors):
             logger.error("%s", e)
         raise ContentErrors(errors)
-    return Site(community, settings, make_env(settings), photos)
+    return Site(community, settings, make_env(settings), prepared.photos)
 
 
 def write_site(site: Site, out: Output) -> list[str]:
