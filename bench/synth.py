@@ -1,0 +1,199 @@
+"""Synthetic communities for benchmarks: N members, M events, small photos, realistic text.
+
+    python bench/synth.py DIR --members 1000 --events 20
+
+Writes a complete Familiar site folder (content/, pelicanconf.py, theme and plugins linked from
+this repository). Deterministic for a given seed, so runs are comparable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import random
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+FIRST = ["Ana", "Ben", "Chloé", "Dmitri", "Émile", "Fatima", "Grace", "Hiro", "Inès", "Jamal",
+         "Kofi", "Lena", "Mateo", "Nadia", "Oskar", "Priya", "Quinn", "Rosa", "Sven", "Tariq",
+         "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zoë", "Hương", "Siobhán", "José", "Ngozi"]  # fmt: skip
+LAST = ["Abara", "Bianchi", "Castillo", "Dubois", "Eriksen", "Fischer", "García", "Haddad",
+        "Ivanova", "Jensen", "Kowalski", "Lefèvre", "Morales", "Nguyễn", "O'Connor", "Petrov",
+        "Quispe", "Rahman", "Sato", "Tanaka", "Urquhart", "Varga", "Wiśniewski", "Xu", "Yilmaz",
+        "Zhang", "Okafor", "Brooks", "Sharma", "Whitfield"]  # fmt: skip
+OTHER_SCRIPTS = ["ليلى حداد", "陈伟", "प्रिया शर्मा", "김민준", "Αλέξης Παππάς", "Иван Петров"]
+CATEGORIES = ["Food & Drink", "Retail", "Finance", "Marketing", "Technology", "Health & Wellness",
+              "Professional Services", "Construction", "Education", "Arts", "Real Estate",
+              "Hospitality", "Transport", "Beauty", "Non-profit", "Legal", "Media", "Crafts",
+              "Fitness", "Consulting"]  # fmt: skip
+NEIGHBOURHOODS = ["Downtown", "Harbour", "Old Town", "Lakeshore", "North End", "Westside",
+                  "Millbrook", "Eastgate"]  # fmt: skip
+WORDS = [
+    "community",
+    "local",
+    "business",
+    "people",
+    "coffee",
+    "bakery",
+    "design",
+    "marketing",
+    "growth",
+    "customers",
+    "neighbourhood",
+    "friendly",
+    "small",
+    "shop",
+    "service",
+    "quality",
+    "craft",
+    "team",
+    "years",
+    "family",
+    "owned",
+    "support",
+    "events",
+    "network",
+    "help",
+    "clients",
+    "projects",
+    "ideas",
+    "learning",
+    "sharing",
+    "open",
+    "weekly",
+    "market",
+    "garden",
+    "cycling",
+    "sailing",
+    "music",
+    "photography",
+    "writing",
+    "accounting",
+    "planning",
+    "restaurant",
+    "retail",
+    "wellness",
+    "yoga",
+    "training",
+    "software",
+    "websites",
+    "printing",
+    "flowers",
+]
+INTEREST_A = ["coffee", "sourdough", "cycling", "sailing", "gardening", "jazz", "chess", "hiking",
+              "pottery", "podcasts", "running", "film", "wine", "tea", "climbing", "birding",
+              "kayaking", "baking", "reading", "knitting"]  # fmt: skip
+INTEREST_B = ["", " roasting", " clubs", " history", " photography", " for beginners",
+              " events", " tech", " design", " travel", " books", " markets", " nights",
+              " workshops", " trails"]  # fmt: skip
+
+
+def interests_vocabulary() -> list[str]:
+    return [a + b for a in INTEREST_A for b in INTEREST_B]  # 300 interests
+
+
+def bio(rng: random.Random) -> str:
+    n = rng.randint(100, 200)
+    words = [rng.choice(WORDS) for _ in range(n)]
+    words[0] = words[0].capitalize()
+    for i in range(12, n, rng.randint(12, 20)):
+        words[i] = words[i] + "."
+    words[rng.randrange(n)] = f"**{rng.choice(WORDS)}**"
+    words[rng.randrange(n)] = f"[{rng.choice(WORDS)}](https://example.com/{rng.choice(WORDS)})"
+    half = n // 2
+    return " ".join(words[:half]) + ".\n\n" + " ".join(words[half:]) + "."
+
+
+def small_photo(rng: random.Random) -> bytes:
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGB", (300, 400), tuple(rng.randrange(256) for _ in range(3)))
+    d = ImageDraw.Draw(im)
+    d.ellipse((90, 60, 210, 200), fill=(224, 172, 105))
+    d.rectangle((50, 230, 250, 400), fill=tuple(rng.randrange(256) for _ in range(3)))
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=80)
+    return buf.getvalue()
+
+
+def member_name(i: int, rng: random.Random) -> str:
+    if i % 50 == 7:
+        return OTHER_SCRIPTS[i % len(OTHER_SCRIPTS)]
+    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+
+
+def event_slug(j: int) -> str:
+    day = dt.date(2026, 1, 9) + dt.timedelta(days=7 * j)
+    return f"meetup-{day.isoformat()}"
+
+
+def generate(root: Path, members: int, events: int, seed: int = 1, photos: bool = True) -> dict:
+    """Write a synthetic site into `root`; returns the plain data (names, bios) for baselines."""
+    rng = random.Random(seed)
+    content = root / "content"
+    for sub in ("members", "events"):
+        (content / sub).mkdir(parents=True, exist_ok=True)
+    vocab = interests_vocabulary()
+    photo_pool = [small_photo(rng) for _ in range(50)] if photos else []
+    people = []
+    for i in range(members):
+        slug = f"member-{i:05d}"
+        name = member_name(i, rng)
+        attending = sorted({event_slug(rng.randrange(events)) for _ in range(rng.randint(0, 3))})
+        text = bio(rng)
+        lines = [
+            "---",
+            f'name: "{name}"',
+            f"business: {rng.choice(WORDS).title()} {rng.choice(WORDS).title()} Ltd",
+            f"role: {rng.choice(['Owner', 'Founder', 'Manager', 'Director', 'Partner'])}",
+            f"category: {rng.choice(CATEGORIES)}",
+            f"neighbourhood: {rng.choice(NEIGHBOURHOODS)}",
+            f"interests: [{', '.join(rng.sample(vocab, rng.randint(3, 8)))}]",
+            f"ask_me_about: [{rng.choice(WORDS)} {rng.choice(WORDS)}]",
+            "handles:",
+            f"  twitter: user{i}",
+            f"  linkedin: in/user-{i}",
+            f"website: https://member{i}.example",
+            f"joined: 2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
+        ]
+        if attending:
+            lines.append(f"attending: [{', '.join(attending)}]")
+        if photos and i % 5 != 0:
+            lines.append(f"photo: {slug}.jpg")
+            (content / "members" / f"{slug}.jpg").write_bytes(photo_pool[i % len(photo_pool)])
+        lines += ["---", text, ""]
+        (content / "members" / f"{slug}.md").write_text("\n".join(lines), encoding="utf-8")
+        people.append({"slug": slug, "name": name, "bio": text})
+    for j in range(events):
+        slug = event_slug(j)
+        day = dt.date(2026, 1, 9) + dt.timedelta(days=7 * j)
+        (content / "events" / f"{slug}.md").write_text(
+            f"---\ntitle: Weekly meetup {j + 1}\nstart: {day} 17:30\nend: {day} 19:30\n"
+            f"venue:\n  name: The Harbour Patio\n  address: 12 Lakeshore Rd\n---\n"
+            "Come and meet the neighbours.\n",
+            encoding="utf-8",
+        )
+    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
+    for link in ("plugins", "theme"):
+        target = root / link
+        if not target.exists():
+            target.symlink_to(REPO / link)
+    return {"people": people}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--members", type=int, default=1000)
+    parser.add_argument("--events", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    generate(args.folder, args.members, args.events, args.seed)
+    print(f"wrote {args.members} members and {args.events} events to {args.folder}")
+
+
+if __name__ == "__main__":
+    main()
