@@ -7,6 +7,7 @@ member typed, and the models decide what each field means.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,27 +184,54 @@ def parse_yaml(text: str, first_line: int = 1) -> Node | None:
     offset = first_line - 1
     try:
         events = iter(yaml.parse(text, Loader=_Parser))
-        builder = _Builder(events, offset)
+        builder = _Builder(events, offset, text)
         return builder.document()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        line = (mark.line + 1 + offset) if mark else first_line
+        line = (_mark_line(text, mark) + offset) if mark else first_line
         what = (e.problem or "is not valid YAML").strip()
         raise _YamlProblem(line, "YAML", f"{what}; check indentation, colons and quotes") from e
+    except yaml.reader.ReaderError as e:
+        # a character YAML refuses (a control character): say which, on its own line
+        line = text[: e.position].count("\n") + first_line
+        char = e.character if isinstance(e.character, str) else chr(e.character)
+        raise _YamlProblem(
+            line, "YAML", f"contains a control character (U+{ord(char):04X}); remove it"
+        ) from e
     except yaml.YAMLError as e:
-        raise _YamlProblem(first_line, "YAML", f"is not valid YAML ({e})") from e
+        what = " ".join(str(e).split())
+        raise _YamlProblem(first_line, "YAML", f"is not valid YAML ({what})") from e
+
+
+# YAML also breaks lines at these, editors and GitHub do not: lines are counted by '\n' then
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _mark_line(text: str, mark) -> int:
+    """The 1-based line of a YAML mark, as an editor numbers the lines."""
+    if any(b in text for b in _YAML_ONLY_BREAKS):
+        return text.count("\n", 0, mark.index) + 1
+    return mark.line + 1
 
 
 class _Builder:
     """Turns a stream of YAML events into Nodes, with the limits untrusted input needs."""
 
-    def __init__(self, events, offset: int) -> None:
+    def __init__(self, events, offset: int, text: str = "") -> None:
         self.events = events
         self.offset = offset
+        self.text = text
+        self._newlines = (
+            [i for i, ch in enumerate(text) if ch == "\n"]
+            if any(b in text for b in _YAML_ONLY_BREAKS)
+            else None
+        )
         self.count = 0
 
     def line(self, event) -> int:
-        return event.start_mark.line + 1 + self.offset
+        if self._newlines is None:
+            return event.start_mark.line + 1 + self.offset
+        return bisect.bisect_left(self._newlines, event.start_mark.index) + 1 + self.offset
 
     def document(self) -> Node | None:
         next(self.events)  # StreamStart
