@@ -275,6 +275,12 @@ def cmd_new_member(args: argparse.Namespace) -> int:
         answers[q.key] = value
         if q.key == "slug":
             slug = value
+    if not answers.get("github"):
+        print(
+            "note: without a GitHub login under handles, only a maintainer can change this "
+            "profile later (add 'github: <your-login>' under handles: to make it yours)",
+            file=sys.stderr,
+        )
     if args.github_id is not None:
         answers["github_id"] = str(args.github_id)
     if args.visibility:

@@ -151,6 +151,7 @@ class Tree:
         self.root, self.rev, self.scratch = root, rev, scratch
         self._docs: dict[str, RawDoc | None] = {}
         self._listing: dict[str, list[str]] = {}
+        self._by_stem: dict[tuple[str, str], dict[str, list[str]]] = {}
 
     def files_in(self, folder: str) -> list[str]:
         """Paths (relative to the root, POSIX) of the files directly inside `folder`."""
@@ -161,8 +162,12 @@ class Tree:
                     sorted(p.name for p in base.iterdir() if p.is_file()) if base.is_dir() else []
                 )
             else:
-                out = git(self.root, "ls-tree", "-z", "--name-only", self.rev, "--", folder + "/")
-                names = sorted(PurePosixPath(p).name for p in out.split("\0") if p)
+                out = git(self.root, "ls-tree", "-z", self.rev, "--", folder + "/")
+                names = sorted(
+                    PurePosixPath(path).name
+                    for meta, _, path in (e.partition("\t") for e in out.split("\0") if e)
+                    if meta.split()[1] == "blob"
+                )
             self._listing[folder] = [f"{folder}/{n}" for n in names]
         return self._listing[folder]
 
@@ -181,12 +186,17 @@ class Tree:
             self._docs[path] = None if bad else doc
         return self._docs[path]
 
-    def profiles(self, slug: str, members_dir: str) -> list[str]:
-        return [
-            p
-            for p in self.files_in(members_dir)
-            if PurePosixPath(p).stem == slug and PurePosixPath(p).suffix.lower() in CONTENT_SUFFIXES
-        ]
+    def profiles(self, slug: str, folder: str) -> list[str]:
+        """The content files (.md, .yaml, .yml) named `slug` directly inside `folder`."""
+        key = (folder, "content")
+        if key not in self._by_stem:
+            index: dict[str, list[str]] = {}
+            for p in self.files_in(folder):
+                pp = PurePosixPath(p)
+                if pp.suffix.lower() in CONTENT_SUFFIXES:
+                    index.setdefault(pp.stem, []).append(p)
+            self._by_stem[key] = index
+        return self._by_stem[key].get(slug, [])
 
     def owners(self, slug: str, members_dir: str) -> list[Owner | None]:
         """One entry per profile file of `slug` (None for a file that cannot be read)."""
