@@ -171,10 +171,11 @@ def test_publish_deploys_only_after_a_successful_build():
     assert used.index("actions/configure-pages") < used.index("actions/upload-pages-artifact")
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
     commands = "\n".join(s.get("run", "") for s in build["steps"])
-    assert "./dev build" in commands
-    assert "-s publishconf.py -o public" in commands
+    assert "./dev publish" in commands  # the README's command: publishconf.py into output/
+    publish = next(s for s in build["steps"] if s.get("run") == "./dev publish")
+    assert publish["env"] == {"SITEURL": "${{ steps.pages.outputs.base_url }}"}
     upload = next(s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", ""))
-    assert upload["with"]["path"] == "public/"
+    assert upload["with"]["path"] == "output/"
 
 
 # --- validate --format github: GitHub's workflow-command escaping ----------------------------
