@@ -237,6 +237,7 @@ def test_profile_qr_code_decodes_to_the_profile_address(built):
     image = Image.open(io.BytesIO(shot)).convert("L")
     decoded = zxingcpp.read_barcodes(image)
     assert [d.text for d in decoded] == [url], (image.size, decoded)
+    assert list((built.root / ".familiar-cache" / "qr").glob("*.svg"))  # drawn once, then cached
 
 
 def test_no_qr_code_without_an_absolute_address(site):
