@@ -2,16 +2,21 @@
 
     .venv/bin/python bench/badges.py [--people 500] [--runs 3]
 
-Builds a scratch site (500 members with photos, guests, one event), lets the photo pipeline
-process the photos once (as a build would before the badges), then renders the badge PDF in a
-fresh process per run and prints the median time and peak memory (ru_maxrss of that process),
-next to a 50-attendee baseline measured in the same run. Target: < 10 s and < 300 MB for 500.
+Builds a scratch site (500 members with photos, one event), lets the photo pipeline process
+the photos once (as a build would before the badges), then runs `familiar badges` in a fresh
+process per run and prints medians over the runs: wall time, CPU time (the command's process
+plus the worker processes it forks to render runs of sheets), peak memory of the command's
+process and of its largest worker (ru_maxrss; a forked worker's figure includes the pages it
+shares with its parent, so parent + worker overstates what the machine needs), and the cost per
+badge; next to a 50-attendee baseline measured in the same run, and the load average, since the
+machine is shared. Target: < 10 s and < 300 MB for 500.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import shutil
@@ -21,6 +26,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import pypdf
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "plugins"))
@@ -82,27 +89,23 @@ def child(root: str) -> None:
 
     code = cli.main(["badges", "big", "-o", "bench.pdf"])
     elapsed = time.perf_counter() - start
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the render workers, all reaped
     # CPU seconds too: on a shared machine the wall clock also counts other people's work
-    cpu = usage.ru_utime + usage.ru_stime
-    print(
-        json.dumps(
-            {"code": code, "seconds": elapsed, "cpu": cpu, "peak_mb": usage.ru_maxrss / 1024}
-        )
-    )
+    print(json.dumps({"code": code, "seconds": elapsed,
+                      "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+                      "peak_mb": me.ru_maxrss / 1024, "child_peak_mb": kids.ru_maxrss / 1024}))  # fmt: skip
 
 
-def measure(root: Path, runs: int) -> tuple[float, float, float]:
-    times, cpus, peaks = [], [], []
+def measure(root: Path, runs: int) -> dict[str, float]:
+    results = []
     for _ in range(runs):
         out = subprocess.run([sys.executable, __file__, "--child", str(root)], capture_output=True,
                              text=True, check=True)  # fmt: skip
         result = json.loads(out.stdout.strip().splitlines()[-1])
         assert result["code"] == 0, out.stderr
-        times.append(result["seconds"])
-        cpus.append(result["cpu"])
-        peaks.append(result["peak_mb"])
-    return statistics.median(times), statistics.median(cpus), statistics.median(peaks)
+        results.append(result)
+    return {k: statistics.median(r[k] for r in results) for k in results[0] if k != "code"}
 
 
 def main() -> None:
@@ -121,17 +124,24 @@ def main() -> None:
             root = tmp / f"site{people}"
             make_site(root, people)
             measure(root, 1)  # warm-up: the photo pipeline processes the photos once
-            results[people] = measure(root, args.runs)
-            pages = (root / "bench.pdf").read_bytes().count(b"/Type /Page\n")
-            print(f"{people:4d} attendees: median {results[people][0]:.2f} s wall, "
-                  f"{results[people][1]:.2f} s CPU, peak {results[people][2]:.0f} MB over {args.runs} runs "
-                  f"(PDF {(root / 'bench.pdf').stat().st_size / 1e6:.1f} MB{', ' + str(pages) + ' pages' if pages else ''})")  # fmt: skip
-        t0, _, m0 = results[50]
-        t1, c1, m1 = results[args.people]
-        print(f"ratio {args.people}/50: time x{t1 / t0:.2f}, memory x{m1 / m0:.2f}")
-        print(
-            f"target for 500: < 10 s and < 300 MB -> {'met' if t1 < 10 and m1 < 300 else 'NOT met'}"
-        )
+            load = os.getloadavg()[0]
+            r = results[people] = measure(root, args.runs)
+            pdf = root / "bench.pdf"
+            pages = len(pypdf.PdfReader(pdf).pages)
+            print(f"{people:4d} attendees: median of {args.runs} runs: {r['seconds']:.2f} s wall, "
+                  f"{r['cpu']:.2f} s CPU, peak {r['peak_mb']:.0f} MB (command) / "
+                  f"{r['child_peak_mb']:.0f} MB (largest worker); per badge "
+                  f"{r['seconds'] / people * 1000:.1f} ms wall, {r['cpu'] / people * 1000:.1f} ms CPU; "
+                  f"PDF {pdf.stat().st_size / 1e6:.1f} MB, {pages} pages; load average {load:.1f}")  # fmt: skip
+        small, big = results[50], results[args.people]
+        print(f"ratio {args.people}/50: time x{big['seconds'] / small['seconds']:.2f}, "
+              f"CPU x{big['cpu'] / small['cpu']:.2f}, memory x{big['peak_mb'] / small['peak_mb']:.2f}")  # fmt: skip
+        peak = max(big["peak_mb"], big["child_peak_mb"])
+        both = big["peak_mb"] + big["child_peak_mb"]
+        met = big["seconds"] < 10 and peak < 300
+        print(f"target for {args.people}: < 10 s and < 300 MB per process -> "
+              f"{'met' if met else 'NOT met'}; command + largest worker {both:.0f} MB "
+              f"(an upper bound: they share pages)")  # fmt: skip
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

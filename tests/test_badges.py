@@ -413,3 +413,51 @@ def test_build_publishes_badges_and_reuses_them_until_inputs_change(tmp_path):
 def test_layouts_state_their_sources():
     for path in sorted(badges.LAYOUTS_DIR.glob("*.toml")):
         assert path.read_text().startswith("#"), path.name
+
+
+def test_big_event_rendered_in_runs_merges_into_the_same_badges(badge_site, tmp_path, monkeypatch):
+    """Enough sheets to be rendered in worker processes: the merged PDF has the same pages,
+    sizes, boxes and text as one process makes, still asks not to scale, and carries each
+    font a few times at most (once per run)."""
+    layout = badges.get_layout("avery-5392")
+    blanks = 12 * layout.per_page - len(BIG_NAMES) - 1  # 12 sheets: two runs
+    count = len(BIG_NAMES) + 1 + blanks
+    assert badges.split_sheets(12, 2) == [(0, 6), (6, 12)]
+    pdfs = {}
+    for workers in (1, 2):
+        monkeypatch.setattr(badges, "badge_workers", lambda workers=workers: workers)
+        pdfs[workers] = tmp_path / f"{workers}.pdf"
+        assert run_cli(badge_site, "patio", "--blanks", str(blanks), "-o", str(pdfs[workers])) == 0
+    one, merged = (pypdf.PdfReader(pdfs[w]) for w in (1, 2))
+    assert len(merged.pages) == len(one.pages) == 12
+    assert merged.trailer["/Root"]["/ViewerPreferences"]["/PrintScaling"] == "/None"
+    for page in merged.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == (612, 792)
+    assert texts_by_badge(pdfs[2], layout, count) == texts_by_badge(pdfs[1], layout, count)
+    runs = len(badges.split_sheets(12, 2))
+
+    def fonts(reader):  # font name without the subset tag -> the font objects using it
+        found: dict[str, set[int]] = {}
+        for page in reader.pages:
+            for ref in page["/Resources"]["/Font"].values():
+                name = str(ref.get_object()["/BaseFont"]).split("+")[-1]
+                found.setdefault(name, set()).add(ref.idnum)
+        return found
+
+    fonts_one, fonts_merged = fonts(one), fonts(merged)
+    assert set(fonts_merged) == set(fonts_one)
+    assert all(len(refs) <= runs for refs in fonts_merged.values())
+    assert pdfs[2].stat().st_size < 1.2 * pdfs[1].stat().st_size
+    doc = pdfium.PdfDocument(str(pdfs[2]))
+    expected = list(badge_boxes(layout, count))
+    for page_no in range(len(doc)):
+        found = sorted(
+            obj.get_bounds() for obj in doc[page_no].get_objects()
+            if obj.type == pdfium.raw.FPDF_PAGEOBJ_PATH
+            and abs((obj.get_bounds()[2] - obj.get_bounds()[0]) - layout.width) < 0.5
+            and abs((obj.get_bounds()[3] - obj.get_bounds()[1]) - layout.height) < 0.5
+        )  # fmt: skip
+        want = sorted(b[1:] for b in expected if b[0] == page_no)
+        assert len(found) == len(want)
+        for got, box in zip(found, want, strict=True):
+            assert got == pytest.approx(box, abs=0.1)

@@ -8,10 +8,14 @@ import hashlib
 import io
 import logging
 import math
+import os
+import select
 import sys
+import tempfile
 import tomllib
+import traceback
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +46,8 @@ FONT_FAMILIES = ("Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans
                  "sans-serif")  # fmt: skip
 MAX_DPI = 300
 SORTS = ("known_as", "surname")
+# Below this many sheets a run is not worth a process of its own (fork, fonts subset again).
+MIN_SHEETS_PER_RUN = 6
 
 
 class BadgeError(cli.UsageError):
@@ -410,7 +416,8 @@ def qr_png(url: str, cache: Path | None = None) -> tuple[str, int]:
     """
     import segno
 
-    path = cache / (hashlib.sha256(url.encode()).hexdigest()[:24] + ".png") if cache else None
+    key = hashlib.sha256(url.encode()).hexdigest()[:24]
+    path = cache / f"{key}-gray.png" if cache else None
     if path is not None and path.is_file():
         with Image.open(path) as im:
             return path.as_uri(), im.width
@@ -418,7 +425,8 @@ def qr_png(url: str, cache: Path | None = None) -> tuple[str, int]:
     rows = [bytes(0 if dark else 255 for dark in row)
             for row in qr.matrix_iter(scale=1, border=4)]  # fmt: skip
     modules = len(rows)
-    im = Image.frombytes("L", (modules, modules), b"".join(rows)).convert("1")
+    # 8-bit grey, not 1-bit: WeasyPrint embeds a grey PNG as it is, a 1-bit one it converts
+    im = Image.frombytes("L", (modules, modules), b"".join(rows))
     buf = io.BytesIO()
     im.save(buf, "PNG")
     data = buf.getvalue()
@@ -686,7 +694,12 @@ def render_pdf(
     env: Environment,
     photos: PhotoSource,
 ) -> bytes:
-    """The badge sheets (or the calibration page) as PDF bytes."""
+    """The badge sheets (or the calibration page) as PDF bytes.
+
+    Big events are rendered in runs of whole sheets by forked worker processes (WeasyPrint is
+    single-threaded pure Python) and the runs' PDFs merged; the parent places the next run's
+    badges while the workers render.
+    """
     import weasyprint
 
     layout = job.layout
@@ -694,37 +707,150 @@ def render_pdf(
     measurer = _measurer(id(fc))
     design = Design(layout.width, layout.height)
     offset = settings.badge_offset
-    slots: list[Attendee | None] = [*ordered(job.people, job.sort), *([None] * job.blanks)]
-    pages: list[list[Badge]] = []
-    extra_css = ""
+    css_dir = settings.theme_path / "templates" / "familiar"
+    base_css = (css_dir / "badges.css").read_text(encoding="utf-8") + "\n" + page_css(layout)
+    fetcher = local_fetcher([settings.cache_path, settings.theme_path, photos.root])
+
+    def render(source: tuple[str, str]) -> bytes:
+        html, css = source
+        # one stylesheet: the theme's rules, the page size and fonts, the badges' boxes
+        stylesheet = weasyprint.CSS(string=css, base_url=str(css_dir), font_config=fc)
+        document = weasyprint.HTML(string=html, base_url=str(css_dir), url_fetcher=fetcher)
+        return document.render(stylesheets=[stylesheet], font_config=fc).write_pdf(
+            finisher=_no_print_scaling
+        )
+
     if job.calibration:
         boxes = [layout.box(i, offset) for i in range(layout.per_page)]
         html = env.get_template("badge_calibration.html").render(
             layout=layout, boxes=boxes, offset=offset, ruler=_ruler(layout)
         )
-    else:
-        styles = Styles()
-        for i, person in enumerate(slots):
+        return render((html, base_css))
+
+    slots: list[Attendee | None] = [*ordered(job.people, job.sort), *([None] * job.blanks)]
+    title = event_line(job.event, settings)
+    sheets = max(1, math.ceil(len(slots) / layout.per_page))
+    workers = badge_workers()
+    runs = split_sheets(sheets, workers)
+
+    def source(first: int, last: int) -> tuple[str, str]:
+        """Sheets first..last-1: their badges placed, the HTML and its stylesheet."""
+        styles = Styles()  # each run's stylesheet has only the rules its badges use
+        pages: list[list[Badge]] = []
+        for i in range(first * layout.per_page, min(len(slots), last * layout.per_page)):
             if i % layout.per_page == 0:
                 pages.append([])
-            badge = place_badge(measurer, design, person, job.event, settings, photos,
+            badge = place_badge(measurer, design, slots[i], job.event, settings, photos,
                                 layout.box(i, offset))  # fmt: skip
             style_badge(badge, styles)
             pages[-1].append(badge)
-        html = env.get_template("badges.html").render(
-            pages=pages, layout=layout, event=job.event, title=event_line(job.event, settings)
-        )
-        extra_css = styles.css()
-    css_dir = settings.theme_path / "templates" / "familiar"
-    # one stylesheet: the theme's rules, the page size and fonts, the badges' boxes
-    css = "\n".join([(css_dir / "badges.css").read_text(encoding="utf-8"), page_css(layout),
-                     extra_css])  # fmt: skip
-    stylesheet = weasyprint.CSS(string=css, base_url=str(css_dir), font_config=fc)
-    fetcher = local_fetcher([settings.cache_path, settings.theme_path, photos.root])
-    document = weasyprint.HTML(string=html, base_url=str(css_dir), url_fetcher=fetcher).render(
-        stylesheets=[stylesheet], font_config=fc
-    )
-    return document.write_pdf(finisher=_no_print_scaling, uncompressed_pdf=False)
+        html = env.get_template("badges.html").render(pages=pages, layout=layout,
+                                                      event=job.event, title=title)  # fmt: skip
+        return html, base_css + "\n" + styles.css()
+
+    sources = (source(first, last) for first, last in runs)
+    if len(runs) == 1:
+        return render(next(sources))
+    return merge_pdfs(in_children(render, sources, workers))
+
+
+def badge_workers() -> int:
+    """Processes to render with: the CPUs this process may use, at most 4 (memory)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(4, cpus))
+
+
+def split_sheets(sheets: int, workers: int) -> list[tuple[int, int]]:
+    """Runs of whole sheets (first, last + 1) for the workers; one run for a small event.
+
+    Two runs per worker, so a worker slowed by other work on the machine leaves the last run
+    to the other; each run is a document of its own, whose fonts are subset again (a few kB
+    each in the merged PDF, and the CJK fonts' memory is only paid by runs that use them).
+    """
+    if workers < 2 or sheets < 2 * MIN_SHEETS_PER_RUN or not hasattr(os, "fork"):
+        return [(0, sheets)]
+    count = min(2 * workers, sheets // MIN_SHEETS_PER_RUN)
+    size = math.ceil(sheets / count)
+    return [(first, min(sheets, first + size)) for first in range(0, sheets, size)]
+
+
+def in_children(
+    render: Callable[[Any], bytes], sources: Iterator[Any], workers: int
+) -> list[bytes]:
+    """render(source) for each source in a forked process, at most `workers` at a time.
+
+    Forked after the fonts are loaded, so each child starts warm; each child renders one run
+    and exits, which hands its memory back. A child's end is seen on a pipe and the child is
+    reaped by its pid, so other children of this process are left alone.
+    """
+    results: list[bytes] = []
+    with tempfile.TemporaryDirectory(prefix="familiar-badges-") as tmp:
+        running: dict[int, tuple[int, int]] = {}  # pipe fd -> (pid, run)
+        count = 0
+        failed = ""
+        exhausted = False
+        while running or not (exhausted or failed):
+            while len(running) < workers and not (exhausted or failed):
+                item = next(sources, None)
+                if item is None:
+                    exhausted = True
+                    break
+                out = Path(tmp) / f"{count}.pdf"
+                read_end, write_end = os.pipe()
+                sys.stdout.flush()
+                sys.stderr.flush()
+                pid = os.fork()
+                if pid == 0:  # the child: render, write, leave without running exit handlers
+                    code = 0
+                    try:
+                        os.close(read_end)
+                        out.write_bytes(render(item))
+                    except BaseException:
+                        out.with_suffix(".err").write_text(traceback.format_exc())
+                        code = 1
+                    os._exit(code)
+                os.close(write_end)
+                running[read_end] = (pid, count)
+                results.append(b"")
+                count += 1
+            if not running:
+                break
+            ready, _, _ = select.select(list(running), [], [])
+            for fd in ready:
+                pid, run = running.pop(fd)
+                os.close(fd)
+                _, status, usage = os.wait4(pid, 0)
+                logger.info("badge run %d: %.1f s CPU, peak %.0f MB", run,
+                            usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)  # fmt: skip
+                out = Path(tmp) / f"{run}.pdf"
+                if os.waitstatus_to_exitcode(status) != 0 or not out.is_file():
+                    err = out.with_suffix(".err")
+                    failed = failed or (err.read_text() if err.is_file() else f"status {status}")
+                else:
+                    results[run] = out.read_bytes()
+        if failed:
+            raise RuntimeError(f"badge rendering failed in a worker process:\n{failed}")
+    return results
+
+
+def merge_pdfs(parts: list[bytes]) -> bytes:
+    """One PDF from the chunks' PDFs, pages in order, still asking viewers not to scale."""
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    for data in parts:
+        writer.append(pypdf.PdfReader(io.BytesIO(data)))
+    first = pypdf.PdfReader(io.BytesIO(parts[0]))
+    if first.metadata:
+        writer.add_metadata(dict(first.metadata))
+    prefs = writer.create_viewer_preferences()
+    prefs[pypdf.generic.NameObject("/PrintScaling")] = pypdf.generic.NameObject("/None")
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
 
 
 def _ruler(layout: Layout) -> dict[str, Any]:
