@@ -97,5 +97,11 @@ def demo_site(tmp_path: Path) -> ScratchSite:
     return ScratchSite(root)
 
 
+def pytest_sessionfinish(session, exitstatus) -> None:
+    from .hostile.browser import close_shared_browser
+
+    close_shared_browser()
+
+
 def text_of(soup: BeautifulSoup, selector: str) -> list[str]:
     return [el.get_text(" ", strip=True) for el in soup.select(selector)]

@@ -450,7 +450,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 def test_face_sheet_fits_two_pages_for_forty_people(site, tmp_path):
-    playwright = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     for n in range(38):
         site.member(
             f"person-{n:02d}",
@@ -468,8 +468,6 @@ def test_face_sheet_fits_two_pages_for_forty_people(site, tmp_path):
     site.build()
     page_html = site.html("events/big/faces/")
     assert len(page_html.select(".face")) == 40
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
     # served over HTTP like the real site, so the stylesheet and any CSP apply as they would
     theme = site.output / "theme" / "css"
     theme.mkdir(parents=True, exist_ok=True)
@@ -478,8 +476,9 @@ def test_face_sheet_fits_two_pages_for_forty_people(site, tmp_path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/events/big/faces/"
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+    from .hostile.browser import chromium
+
+    with chromium() as browser:
         page = browser.new_page()
         page.goto(url)
         assert page.evaluate("getComputedStyle(document.querySelector('.faces')).display") == "grid"
@@ -489,7 +488,7 @@ def test_face_sheet_fits_two_pages_for_forty_people(site, tmp_path):
             info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
             pages = int(next(ln.split()[-1] for ln in info.splitlines() if ln.startswith("Pages:")))
             assert 1 <= pages <= 2, (fmt, pages)
-        browser.close()
+        page.close()
     server.shutdown()
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .checks import run_checks
 from .errors import FieldError
@@ -36,42 +38,71 @@ class Community:
     def members_dir(self) -> Path:
         return self.settings.members_path
 
+    # Lookups are computed once the community is complete (load_community freezes it): page
+    # producers ask for them per member, and recomputing would make a build quadratic.
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    frozen: bool = False
+
+    def _once(self, name: str, compute: Callable[[], Any]) -> Any:
+        if not self.frozen:
+            return compute()
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return self._memo[name]
+
+    def freeze(self) -> None:
+        """Mark loading as finished: from now on lookups are computed once and reused."""
+        self.frozen = True
+        self._memo.clear()
+
     @property
     def members_by_slug(self) -> dict[str, Member]:
-        return {m.slug: m for m in self.all_members}
+        return self._once("members_by_slug", lambda: {m.slug: m for m in self.all_members})
 
     @property
     def events_by_slug(self) -> dict[str, Event]:
-        return {e.slug: e for e in self.events}
+        return self._once("events_by_slug", lambda: {e.slug: e for e in self.events})
 
     @property
     def published(self) -> list[Member]:
         """Members with a page of their own: listed and unlisted, never hidden."""
-        return [m for m in self.all_members if m.published]
+        return self._once("published", lambda: [m for m in self.all_members if m.published])
 
     @property
     def listed(self) -> list[Member]:
         """Members who appear in listings, in directory order."""
-        return [m for m in self.all_members if m.listed]
+        return self._once("listed", lambda: [m for m in self.all_members if m.listed])
 
     def interests(self) -> list[Term]:
-        return _terms(self.listed, lambda m: m.interests)
+        return self._once("interests", lambda: _terms(self.listed, _interests_of))
 
     def categories(self) -> list[Term]:
-        return _terms(self.listed, lambda m: (m.category,) if m.category else ())
+        return self._once("categories", lambda: _terms(self.listed, _category_of))
 
     def neighbourhoods(self) -> list[Term]:
-        return _terms(self.listed, lambda m: (m.neighbourhood,) if m.neighbourhood else ())
+        return self._once("neighbourhoods", lambda: _terms(self.listed, _neighbourhood_of))
 
     def neighbourhood_slugs(self) -> dict[str, str]:
-        return _slug_map(self.listed, lambda m: (m.neighbourhood,) if m.neighbourhood else ())
+        return self._once("neighbourhood_slugs", lambda: _slug_map(self.listed, _neighbourhood_of))
 
     def interest_slugs(self) -> dict[str, str]:
         """Interest text (any spelling) -> its page slug, for linking from member pages."""
-        return _slug_map(self.listed, lambda m: m.interests)
+        return self._once("interest_slugs", lambda: _slug_map(self.listed, _interests_of))
 
     def category_slugs(self) -> dict[str, str]:
-        return _slug_map(self.listed, lambda m: (m.category,) if m.category else ())
+        return self._once("category_slugs", lambda: _slug_map(self.listed, _category_of))
+
+
+def _interests_of(m: Member) -> tuple[str, ...]:
+    return m.interests
+
+
+def _category_of(m: Member) -> tuple[str, ...]:
+    return (m.category,) if m.category else ()
+
+
+def _neighbourhood_of(m: Member) -> tuple[str, ...]:
+    return (m.neighbourhood,) if m.neighbourhood else ()
 
 
 def _grouped(members, values_of) -> dict[str, tuple[list[Member], Counter]]:
@@ -80,7 +111,7 @@ def _grouped(members, values_of) -> dict[str, tuple[list[Member], Counter]]:
         for value in values_of(m):
             key = taxonomy_key(value)
             group = groups[key]
-            if m not in group[0]:
+            if not group[0] or group[0][-1] is not m:
                 group[0].append(m)
             group[1][value] += 1
     return groups
@@ -143,6 +174,7 @@ def load_community(settings: FamiliarSettings, only: list[Path] | None = None) -
                 c.events.append(event)
         c.errors.extend(errors)
     c.events.sort(key=lambda e: e.start)
+    c.freeze()
     for problem in run_checks(c, settings.skip_checks):
         (c.warnings if problem.severity == "warning" else c.errors).append(problem)
     if only is not None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
 import unicodedata
-from functools import lru_cache
+from pathlib import Path
 
 import markdown
 import nh3
@@ -69,10 +71,24 @@ def index_letter(name: str) -> str:
     return "#"
 
 
-@lru_cache(maxsize=20000)
+# Rendered bios by a hash of their Markdown, kept between builds (load_markdown_cache /
+# save_markdown_cache): rendering is most of the cost of a member's text.
+_rendered: dict[str, str] = {}
+_used: set[str] = set()
+
+
 def render_markdown(source: str) -> str:
     """Markdown to HTML, then cleaned to an allowlist: no script, no event handlers, no iframes or
     forms, links only to http, https and mailto (opened with rel=nofollow ugc), no images."""
+    key = hashlib.blake2b(source.encode("utf-8"), digest_size=16).hexdigest()
+    _used.add(key)
+    html = _rendered.get(key)
+    if html is None:
+        html = _rendered[key] = _render(source)
+    return html
+
+
+def _render(source: str) -> str:
     html = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
     return nh3.clean(
         html,
@@ -82,3 +98,28 @@ def render_markdown(source: str) -> str:
         link_rel="nofollow ugc noopener",
         strip_comments=True,
     )
+
+
+def load_markdown_cache(path: Path) -> None:
+    """Reuse bios rendered by earlier builds (a cache made by another version is ignored)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(data, dict) and data.get("version") == MARKDOWN_CACHE_VERSION:
+        _rendered.update(data.get("html", {}))
+
+
+def save_markdown_cache(path: Path) -> None:
+    """Keep the bios this build used, for the next build."""
+    keep = {k: _rendered[k] for k in _used if k in _rendered}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps({"version": MARKDOWN_CACHE_VERSION, "html": keep}), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# bump when the Markdown extensions or the sanitiser's allowlist change
+MARKDOWN_CACHE_VERSION = (
+    f"1-{markdown.__version__}-{nh3.__version__ if hasattr(nh3, '__version__') else ''}"
+)

@@ -36,24 +36,42 @@ def serve(root: Path) -> Iterator[str]:
         server.server_close()
 
 
+# One browser per test process, shared by every test that needs one: Playwright's sync API
+# cannot start a second instance in a process while one is running.
+_shared: dict[str, object] = {}
+
+
+def shared_browser() -> object:
+    """The process's headless Chromium, started on first use; skips (fails on CI) without one."""
+    if "browser" not in _shared:
+        try:
+            from playwright.sync_api import Error, sync_playwright
+        except ImportError:  # pragma: no cover - depends on the machine
+            _missing("the playwright package is not installed (pip install -e '.[test]')")
+        if not os.path.exists(CHROMIUM):
+            _missing(f"{CHROMIUM} not found (./dev installs Debian's chromium package)")
+        pw = sync_playwright().start()
+        try:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        except Error as e:  # pragma: no cover - depends on the machine
+            pw.stop()
+            _missing(f"Chromium did not start: {e}")
+        _shared.update(pw=pw, browser=browser)
+    return _shared["browser"]
+
+
+def close_shared_browser() -> None:
+    browser, pw = _shared.pop("browser", None), _shared.pop("pw", None)
+    if browser is not None:
+        browser.close()
+    if pw is not None:
+        pw.stop()
+
+
 @contextmanager
 def chromium() -> Iterator[object]:
-    """A headless Chromium browser; skips the test when there is none (fails on CI)."""
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:  # pragma: no cover - depends on the machine
-        _missing("the playwright package is not installed")
-    if not os.path.exists(CHROMIUM):
-        _missing(f"{CHROMIUM} not found (apt-get install chromium)")
-    with sync_playwright() as p:
-        try:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        except Error as e:  # pragma: no cover - depends on the machine
-            _missing(f"Chromium did not start: {e}")
-        try:
-            yield browser
-        finally:
-            browser.close()
+    """The shared headless Chromium browser; skips the test when there is none (fails on CI)."""
+    yield shared_browser()
 
 
 def _missing(why: str) -> None:

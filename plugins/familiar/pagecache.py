@@ -1,0 +1,66 @@
+"""Remembers what each output file was made from, so a rebuild renders only what changed.
+
+Each cached file has a key: a hash of everything its content depends on. The keys of the last
+build are kept in the cache folder under a fingerprint of the templates, the plugin's own code
+and the settings; when any of those change, every key is forgotten and everything is rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+FILE = "pages.json"
+
+
+def digest(*parts: Any) -> str:
+    """A short stable hash of values whose repr describes them fully (frozen dataclasses, text)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def fingerprint(template_dir: Path, settings: Any) -> str:
+    """What every page depends on: templates, the plugin's code, the settings."""
+    h = hashlib.blake2b(digest_size=16)
+    code_dir = Path(__file__).parent
+    for folder, pattern in ((template_dir, "*"), (code_dir, "*.py")):
+        for path in sorted(folder.rglob(pattern)):
+            if path.is_file():
+                h.update(path.as_posix().encode())
+                h.update(path.read_bytes())
+    h.update(repr(settings).encode("utf-8"))
+    return h.hexdigest()
+
+
+class PageCache:
+    def __init__(self, cache_dir: Path, print_: str) -> None:
+        self.path = cache_dir / FILE
+        self.print = print_
+        self.old: dict[str, str] = {}
+        self.new: dict[str, str] = {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("fingerprint") == print_:
+                self.old = data.get("keys", {})
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def fresh(self, root: Path, rel: str, key: str) -> bool:
+        """Whether `rel` in the output folder was written from exactly this key and is still there."""
+        return self.old.get(rel) == key and os.path.exists(os.path.join(root, rel))
+
+    def record(self, rel: str, key: str) -> None:
+        self.new[rel] = key
+
+    def save(self) -> None:
+        """Keep this build's keys (only of files this build made) for the next build."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps({"fingerprint": self.print, "keys": self.new}, sort_keys=True)
+        tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(data, encoding="utf-8")
+        os.replace(tmp, self.path)
