@@ -461,3 +461,11 @@ def test_big_event_rendered_in_runs_merges_into_the_same_badges(badge_site, tmp_
         assert len(found) == len(want)
         for got, box in zip(found, want, strict=True):
             assert got == pytest.approx(box, abs=0.1)
+
+
+def test_worker_processes_return_runs_in_order_and_report_a_failure():
+    assert badges.in_children(lambda n: str(n).encode() * n, iter(range(5)), 2) == [
+        b"", b"1", b"22", b"333", b"4444"
+    ]  # fmt: skip
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        badges.in_children(lambda n: str(1 // (n - 2)).encode(), iter(range(4)), 2)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import hashlib
 import io
 import logging
 import math
 import os
 import select
+import signal
 import sys
 import tempfile
 import tomllib
@@ -792,45 +794,56 @@ def in_children(
         count = 0
         failed = ""
         exhausted = False
-        while running or not (exhausted or failed):
-            while len(running) < workers and not (exhausted or failed):
-                item = next(sources, None)
-                if item is None:
-                    exhausted = True
-                    break
-                out = Path(tmp) / f"{count}.pdf"
-                read_end, write_end = os.pipe()
-                sys.stdout.flush()
-                sys.stderr.flush()
-                pid = os.fork()
-                if pid == 0:  # the child: render, write, leave without running exit handlers
-                    code = 0
-                    try:
-                        os.close(read_end)
-                        out.write_bytes(render(item))
-                    except BaseException:
-                        out.with_suffix(".err").write_text(traceback.format_exc())
+        try:
+            while running or not (exhausted or failed):
+                while len(running) < workers and not (exhausted or failed):
+                    item = next(sources, None)
+                    if item is None:
+                        exhausted = True
+                        break
+                    out = Path(tmp) / f"{count}.pdf"
+                    read_end, write_end = os.pipe()
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                    pid = os.fork()
+                    if pid == 0:  # the child: render, write, leave without running exit handlers
                         code = 1
-                    os._exit(code)
-                os.close(write_end)
-                running[read_end] = (pid, count)
-                results.append(b"")
-                count += 1
-            if not running:
-                break
-            ready, _, _ = select.select(list(running), [], [])
-            for fd in ready:
-                pid, run = running.pop(fd)
+                        try:
+                            os.close(read_end)
+                            out.write_bytes(render(item))
+                            code = 0
+                        except BaseException:
+                            with contextlib.suppress(BaseException):
+                                out.with_suffix(".err").write_text(traceback.format_exc())
+                        finally:  # never back into the parent's code, whatever happened
+                            os._exit(code)
+                    os.close(write_end)
+                    running[read_end] = (pid, count)
+                    results.append(b"")
+                    count += 1
+                if not running:
+                    break
+                ready, _, _ = select.select(list(running), [], [])
+                for fd in ready:
+                    pid, run = running.pop(fd)
+                    os.close(fd)
+                    _, status, usage = os.wait4(pid, 0)
+                    logger.info("badge run %d: %.1f s CPU, peak %.0f MB", run,
+                                usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)  # fmt: skip
+                    out = Path(tmp) / f"{run}.pdf"
+                    if os.waitstatus_to_exitcode(status) != 0 or not out.is_file():
+                        err = out.with_suffix(".err")
+                        failed = failed or (
+                            err.read_text() if err.is_file() else f"status {status}"
+                        )
+                    else:
+                        results[run] = out.read_bytes()
+        finally:  # on an error in this process: stop and reap the workers still running
+            for fd, (pid, _) in running.items():
                 os.close(fd)
-                _, status, usage = os.wait4(pid, 0)
-                logger.info("badge run %d: %.1f s CPU, peak %.0f MB", run,
-                            usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)  # fmt: skip
-                out = Path(tmp) / f"{run}.pdf"
-                if os.waitstatus_to_exitcode(status) != 0 or not out.is_file():
-                    err = out.with_suffix(".err")
-                    failed = failed or (err.read_text() if err.is_file() else f"status {status}")
-                else:
-                    results[run] = out.read_bytes()
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGTERM)
+                    os.waitpid(pid, 0)
         if failed:
             raise RuntimeError(f"badge rendering failed in a worker process:\n{failed}")
     return results
