@@ -114,8 +114,9 @@ class Tab:
         )
 
     def ready(self) -> None:
-        """Wait until the script has loaded the index and shown the search form."""
-        self.page.wait_for_selector("#finder", state="visible")
+        """Wait until the script has loaded the index (it shows the form first, then loads the
+        index when the page is idle or someone uses the form) and applied the URL's search."""
+        self.page.wait_for_selector("#finder[data-state=ready]", state="visible")
 
 
 @pytest.fixture
@@ -137,6 +138,16 @@ def static_slugs(demo: ScratchSite, url_path: str) -> set[str]:
 
 def index(demo: ScratchSite) -> dict:
     return json.loads((demo.output / "search.json").read_text(encoding="utf-8"))
+
+
+def searchable(data: dict, entry: dict) -> str:
+    """Everything search matches for an index entry: its text and the names of its terms."""
+    names = {f: {t["slug"]: t["name"] for t in data["facets"][f]} for f in FACETS}
+    terms = [names["category"].get(entry.get("category"), ""),
+             names["neighbourhood"].get(entry.get("neighbourhood"), "")]  # fmt: skip
+    terms += [names["interest"][s] for s in entry.get("interests", [])]
+    return entry["text"] + " " + fold(" ".join(terms))
+
 
 
 def page_types(demo: ScratchSite) -> dict[str, str]:
@@ -259,7 +270,7 @@ def test_url_state_round_trips_and_back_button_works(tab: Tab, demo: ScratchSite
     assert page.input_value("#q") == "harbour"
     assert page.input_value("#f-interest") == "sailing"
     entries = {e["slug"]: e for e in index(demo)["members"]}
-    expected = {s for s in sailing if "harbour" in entries[s]["text"]}
+    expected = {s for s in sailing if "harbour" in searchable(index(demo), entries[s])}
     assert expected and set(tab.visible_slugs()) == expected
 
     # a filter change is a new history entry; the URL names every active filter
@@ -290,7 +301,7 @@ def test_url_state_round_trips_and_back_button_works(tab: Tab, demo: ScratchSite
     shared = page.url
     other = tab.context.new_page()
     other.goto(shared)
-    other.wait_for_selector("#finder", state="visible")
+    other.wait_for_selector("#finder[data-state=ready]", state="visible")
     shown = other.eval_on_selector_all(
         "#members .card", "cs => cs.filter(c => c.offsetParent !== null).map(c => c.dataset.slug)"
     )
@@ -540,3 +551,232 @@ def test_short_directory_has_no_jump_bar_long_one_does(site: ScratchSite) -> Non
     assert letters[:3] == ["A", "B", "C"] and letters[-1] == "ل"
     for a in soup.select(".jump a"):
         assert soup.find(id=a["href"][1:]) is not None, a["href"]
+
+
+
+# ---------------------------------------------------------------------------------------------
+# a long, paginated directory: 300 members, 50 a page (FAMILIAR_PAGE_SIZE)
+
+PAGED_SIZE = 50
+PAGED_COUNT = 300
+HOSTILE = 'Xavier <img src=x onerror="window.pwned=1"> & "Co"'
+
+
+@pytest.fixture(scope="session")
+def paged(tmp_path_factory: pytest.TempPathFactory) -> ScratchSite:
+    """300 generated members (two with photos, one with a hostile name), built once."""
+    root = tmp_path_factory.mktemp("browser") / "paged"
+    (root / "content" / "members").mkdir(parents=True)
+    (root / "content" / "events").mkdir(parents=True)
+    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
+    (root / "plugins").symlink_to(REPO / "plugins")
+    (root / "theme").symlink_to(REPO / "theme")
+    site = ScratchSite(root)
+    hoods = ["Harbour", "Old Town", "Lakeshore"]
+    for i in range(PAGED_COUNT):
+        first = "ABCDEFGHIJKLMNOPRSTUVWYZ"[i % 24] + "lex"
+        name = HOSTILE if i == 150 else f"{first} Person{i:03d}"
+        front = [f"name: {json.dumps(name)}", f"business: Shop {i:03d}",
+                 "category: Retail" if i % 2 else "category: Arts",
+                 f"neighbourhood: {hoods[i % 3]}",
+                 f"interests: [{'rowing' if i % 4 == 0 else 'chess'}, topic{i % 10}]"]  # fmt: skip
+        if i in (5, 287):  # photos on page 2 and on the last page, by name order
+            photo = root / f"content/members/m{i}.jpg"
+            shutil.copy(REPO / "content/members/jenn-morales.jpg", photo)
+            front.append(f"photo: m{i}.jpg")
+        site.member(f"m{i}", "\n".join(front))
+    site.build(FAMILIAR_PAGE_SIZE=PAGED_SIZE, FAMILIAR_BADGES=False)
+    return site
+
+
+@pytest.fixture(scope="session")
+def paged_url(paged: ScratchSite) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(paged.output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def ptab(browser: Any, paged_url: str) -> Iterator[Tab]:
+    t = Tab(browser, paged_url, viewport={"width": 1280, "height": 900})
+    t.page.on("dialog", lambda d: (t.errors.append(f"dialog: {d.message}"), d.dismiss()))
+    yield t
+    t.context.close()
+    assert t.errors == [], "console errors in the browser"
+
+
+def paged_pages(paged: ScratchSite) -> list[list[str]]:
+    """The slugs on each directory page, page 1 first."""
+    out = [listed_slugs(paged)]
+    n = 2
+    while (paged.output / f"page/{n}/index.html").exists():
+        out.append([li["data-slug"] for li in paged.html(f"page/{n}/").select("#members .card")])
+        n += 1
+    return out
+
+
+def term_slugs(paged: ScratchSite, base: str) -> set[str]:
+    """Every member a (possibly paginated) static term page lists, over all its pages."""
+    found = static_slugs(paged, base)
+    n = 2
+    while (paged.output / base.lstrip("/") / f"page/{n}/index.html").exists():
+        found |= static_slugs(paged, f"{base}page/{n}/")
+        n += 1
+    return found
+
+
+def test_paged_directory_pages_and_links_work_without_javascript(
+    browser: Any, paged_url: str, paged: ScratchSite
+) -> None:
+    pages = paged_pages(paged)
+    assert [len(p) for p in pages] == [PAGED_SIZE] * (PAGED_COUNT // PAGED_SIZE)
+    assert sorted(s for p in pages for s in p) == sorted(f"m{i}" for i in range(PAGED_COUNT))
+    t = Tab(browser, paged_url, java_script_enabled=False, viewport={"width": 360, "height": 800})
+    try:
+        page = t.open("/")
+        assert t.visible_slugs() == pages[0]
+        assert page.get_attribute(".pager a[aria-current=page]", "href") == "/"
+        page.click(".pager a[rel=next]")
+        assert page.url == f"{paged_url}/page/2/"
+        assert t.visible_slugs() == pages[1]
+        assert page.text_content(".pager a[href='/page/6/']:not([rel])") == "Page 6"
+        page.click(".pager a[href='/page/6/']:not([rel])")
+        assert page.url == f"{paged_url}/page/6/"
+        assert t.visible_slugs() == pages[5]
+        assert page.locator(".pager a[rel=next]").count() == 0
+        page.click(".pager a[rel=prev]")
+        assert t.visible_slugs() == pages[4]
+        # the jump bar leads to the page holding the letter, at the letter
+        page.click(".jump a:text-is('M')")
+        path, anchor = urlsplit(page.url).path, urlsplit(page.url).fragment
+        assert anchor == "letter-M"
+        paths = ["/"] + [f"/page/{n}/" for n in range(2, len(pages) + 1)]
+        assert path == next(p for p in paths if paged.html(p.lstrip("/")).find(id="letter-M"))
+        assert page.locator("#letter-M").is_visible()
+        # term pages paginate too and link on with JavaScript off
+        page.goto(f"{paged_url}/interests/chess/")
+        assert page.locator(".cards .card").count() == PAGED_SIZE
+        page.click(".pager a[rel=next]")
+        assert page.url == f"{paged_url}/interests/chess/page/2/"
+    finally:
+        t.context.close()
+    assert t.errors == []
+
+
+def test_search_finds_members_on_other_pages_and_clear_restores_the_page(
+    ptab: Tab, paged: ScratchSite
+) -> None:
+    pages = paged_pages(paged)
+    target = pages[4][7]  # on page 5
+    entry = next(e for e in index(paged)["members"] if e["slug"] == target)
+    page = ptab.open("/")
+    ptab.ready()
+    assert ptab.visible_slugs() == pages[0]
+    page.fill("#q", entry["name"])
+    assert ptab.visible_slugs() == [target]
+    card = page.locator(f"#members .card[data-slug='{target}']")
+    assert card.locator(".card-name").text_content() == entry["name"]
+    assert card.locator("a").get_attribute("href") == f"/members/{target}/"
+    assert card.locator(".card-business").text_content() == entry["business"]
+    category = {"retail": "Retail", "arts": "Arts"}[entry["category"]]
+    assert card.locator(".card-category").text_content().startswith(category + " · ")
+    assert not page.is_visible(".pager") and not page.is_visible(".jump")
+    assert page.text_content("#result-count").startswith(f"1 of {PAGED_COUNT} members")
+    page.click("#clear")
+    assert ptab.visible_slugs() == pages[0]
+    assert page.is_visible(".pager") and page.is_visible(".jump")
+    assert urlsplit(page.url).query == ""
+    # a shared search on page 3 shows results from the whole index, back returns to page 3
+    page.goto(f"{ptab.base}/page/3/?q={entry['name'].split()[-1]}")
+    ptab.ready()
+    assert ptab.visible_slugs() == [target]
+    page.fill("#q", "")
+    assert ptab.visible_slugs() == pages[2]
+    page.go_back()
+    assert ptab.visible_slugs() == [target]
+
+
+def test_filter_spans_pages_and_shows_more_in_batches(ptab: Tab, paged: ScratchSite) -> None:
+    rowing = term_slugs(paged, "/interests/rowing/")
+    assert len(rowing) == PAGED_COUNT // 4 > PAGED_SIZE
+    page = ptab.open("/")
+    ptab.ready()
+    page.select_option("#f-interest", "rowing")
+    first = ptab.visible_slugs()
+    assert len(first) == PAGED_SIZE and set(first) <= rowing
+    assert page.is_visible("#more")
+    page.click("#more")
+    shown = ptab.visible_slugs()
+    assert set(shown) == rowing and shown[:PAGED_SIZE] == first
+    assert not page.is_visible("#more")
+    # keyboard focus moved to the first new card
+    focused = page.evaluate("document.activeElement.closest('.card').dataset.slug")
+    assert focused == shown[PAGED_SIZE]
+    # results keep directory order, the same as the pages
+    order = [s for p in paged_pages(paged) for s in p]
+    assert shown == [s for s in order if s in rowing]
+    # a one-letter search matches nearly everyone but builds only a batch of cards
+    page.select_option("#f-interest", "")
+    page.fill("#q", "e")
+    assert page.locator("#members .card").count() == PAGED_SIZE
+    assert page.text_content("#result-count").startswith(f"{PAGED_COUNT} of {PAGED_COUNT}")
+    # photos and placeholders in built cards: a photo from the last page loads
+    page.fill("#q", "shop 287")
+    img = page.locator("#members .card img")
+    img.wait_for()
+    page.wait_for_function("document.querySelector('#members .card img').naturalWidth > 0")
+    assert img.get_attribute("alt")
+    page.fill("#q", "shop 288")
+    assert page.get_attribute("#members .card .placeholder", "aria-label")
+
+
+def test_hostile_name_in_results_is_text(ptab: Tab, paged: ScratchSite) -> None:
+    page = ptab.open("/")
+    ptab.ready()
+    page.fill("#q", "xavier")
+    names = page.eval_on_selector_all("#members .card-name", "ns => ns.map(n => n.textContent)")
+    assert names == [HOSTILE]
+    assert page.locator("#members img[src=x]").count() == 0
+    assert page.evaluate("window.pwned") is None
+    assert "<img" in page.text_content("#members .card")
+
+
+def test_index_loads_after_the_page_not_before(browser: Any, paged_url: str) -> None:
+    t = Tab(browser, paged_url)
+    seen: list[str] = []
+    t.page.on("load", lambda *_: seen.append("load"))
+    t.page.on("request", lambda r: seen.append("index") if r.url.endswith("search.json") else None)
+    try:
+        t.open("/page/2/")
+        t.ready()
+        assert seen.index("load") < seen.index("index")
+    finally:
+        t.context.close()
+    assert t.errors == []
+
+
+def test_axe_on_a_paginated_page_with_results(browser: Any, paged_url: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe_source = Axe().axe_script
+    t = Tab(browser, paged_url, viewport={"width": 1280, "height": 900})
+    problems = []
+    try:
+        for path in ["/page/2/", "/?interest=rowing", "/interests/chess/page/2/"]:
+            t.open(path)
+            if not path.startswith("/interests/"):
+                t.ready()
+            t.page.evaluate(axe_source)
+            for scheme in ("light", "dark"):
+                t.page.emulate_media(color_scheme=scheme)
+                results = t.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+                problems += [f"{scheme} {path}: {v['id']}" for v in results["violations"]
+                             if v["impact"] in ("serious", "critical")]  # fmt: skip
+    finally:
+        t.context.close()
+    assert problems == []
+    assert t.errors == []

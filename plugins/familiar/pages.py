@@ -102,9 +102,17 @@ def member_context(site: Site, m: Member) -> dict[str, Any]:
 
 
 def directory_pages(site: Site, out: Output) -> None:
-    """/: every listed member, in directory order."""
-    cards = [member_context(site, m) for m in site.community.listed]
-    site.write_page(out, "", "directory.html", "directory", cards=cards)
+    """/ (and /page/2/ ... past FAMILIAR_PAGE_SIZE): every listed member, in directory order.
+
+    The A-Z jump bar on every page links each letter to the page where its first member is.
+    """
+    from .listings import write_listing
+
+    listed = site.community.listed
+    jump: dict[str, int] = {}
+    for i, m in enumerate(listed):
+        jump.setdefault(index_letter(m.name), i // site.settings.page_size + 1)
+    write_listing(site, out, "", "directory.html", "directory", listed, jump=list(jump.items()))
 
 
 def member_pages(site: Site, out: Output) -> None:
@@ -123,11 +131,12 @@ def taxonomy_pages(site: Site, out: Output) -> None:
         ("neighbourhoods", site.community.neighbourhoods(), "Neighbourhoods"),
     ):
         site.write_page(out, f"{kind}/", "terms.html", kind, terms=terms, kind=kind, title=title)
+        # a term shared by thousands is paginated like the directory (listings.py)
+        from .listings import write_listing
+
         for term in terms:
-            cards = [member_context(site, m) for m in term.members]
-            site.write_page(
-                out, f"{kind}/{term.slug}/", "term.html", kind, term=term, kind=kind, cards=cards
-            )
+            base = f"{kind}/{term.slug}/"
+            write_listing(site, out, base, "term.html", kind, term.members, term=term, kind=kind)
 
 
 def photo_files(site: Site, out: Output) -> None:

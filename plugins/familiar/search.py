@@ -1,12 +1,20 @@
 """The directory's search index, /search.json: public fields of listed members, folded for search.
 
 The directory page's script (theme/static/js/directory.js) loads this file from the site itself
-and narrows the cards already on the page; with JavaScript off the page shows everyone and the
-static interest, category and neighbourhood pages stand in for the filters.
+when someone starts to search (or once the page is idle) and shows the matching members from the
+whole index, not just the page's cards: a long directory is split into pages (listings.py), so
+each entry carries what a result card shows (photo, or placeholder colour and initials; business;
+category and neighbourhood as facet slugs, whose names are in `facets`). With JavaScript off the
+pages list everyone and the static interest, category and neighbourhood pages stand in for the
+filters.
+
+Kept compact because it is downloaded in full: a member's page is `root` + "members/<slug>/", a
+photo is one path stem (`root` + `<stem>.webp` or `.jpg`, the size cards use; members without a
+photo get `ph`, the placeholder colour, and `initials` instead), and empty fields are left out.
 
 Each member's `text` is `text.fold` of the fields search looks at (name, known_as, business,
-handles, interests, category, neighbourhood), so the script only has to fold the query the same
-way: lower case, accents off ("zoe" finds "Zoë", "huong" finds "Hương"). Unlisted and hidden
+handles; the script adds the names of the member's interests, category and neighbourhood from
+`facets`), so the script only has to fold the query the same way: lower case, accents off ("zoe" finds "Zoë", "huong" finds "Hương"). Unlisted and hidden
 members, e-mail addresses, bios and anything else a member did not put in listings never appear.
 """
 
@@ -20,12 +28,15 @@ from . import pages
 from .community import Term
 from .models import Member
 from .output import Output
+from .photos import placeholder_colour
 from .text import fold
 
 logger = logging.getLogger(__name__)
 
 INDEX_PATH = "search.json"
-INDEX_VERSION = 1
+INDEX_VERSION = 2
+# the size result cards show photos at, in CSS pixels, as the `card` macro does
+CARD_PX = 96
 
 # facet name in the URL query (?interest=...) -> the Community methods giving its terms and slugs
 FACETS = {
@@ -36,18 +47,23 @@ FACETS = {
 
 
 def search_text(m: Member) -> str:
-    """Everything search matches for one member, folded, one space between fields."""
-    parts = [m.name, m.known_as, m.business or "", m.category or "", m.neighbourhood or ""]
-    parts += [h.shown for h in m.handles]
-    parts += list(m.interests)
-    return " ".join(fold(" ".join(p.split())) for p in parts if p)
+    """What search matches for one member besides their terms, folded, one space between fields.
+
+    The category, neighbourhood and interest names are not repeated here for every member: the
+    script adds them from `facets` by slug (they are most of the text at ten thousand members).
+    A known_as already inside the name ("Ana" in "Ana Abara") is left out for the same reason.
+    """
+    name = fold(" ".join(m.name.split()))
+    known_as = fold(" ".join(m.known_as.split()))
+    parts = [name] + ([known_as] if known_as not in name else [])
+    parts += [fold(" ".join(p.split())) for p in [m.business or ""] + [h.shown for h in m.handles]]
+    return " ".join(p for p in parts if p)
 
 
 def member_entry(site: pages.Site, m: Member, slugs: dict[str, dict[str, str]]) -> dict[str, Any]:
     """One listed member as the index shows it; facet values are the static pages' slugs."""
-    return {
+    entry: dict[str, Any] = {
         "slug": m.slug,
-        "url": site.url(f"members/{m.slug}/"),
         "name": m.name,
         "known_as": m.known_as,
         "business": m.business,
@@ -56,6 +72,21 @@ def member_entry(site: pages.Site, m: Member, slugs: dict[str, dict[str, str]]) 
         "interests": sorted({slugs["interest"][i] for i in m.interests if i in slugs["interest"]}),
         "text": search_text(m),
     }
+    entry.update(card_photo(site, m))
+    # absent rather than null: most members leave some fields empty
+    return {k: v for k, v in entry.items() if v is not None}
+
+
+def card_photo(site: pages.Site, m: Member) -> dict[str, str]:
+    """The photo a result card shows: a path stem, else a placeholder colour and initials."""
+    photo = site.photos.get(m.slug)
+    if photo and photo.variants:
+        v = photo.best(CARD_PX)
+        stem = v.jpeg.removesuffix(".jpg")
+        if v.webp == stem + ".webp":
+            return {"photo": stem} | ({"alt": photo.alt} if photo.alt != m.name else {})
+        logger.warning("search index: photo paths %s, %s have no common stem", v.jpeg, v.webp)
+    return {"ph": placeholder_colour(m.slug), "initials": m.initials}
 
 
 def facet_entries(site: pages.Site, terms: list[Term], kind: str) -> list[dict[str, Any]]:
@@ -80,7 +111,12 @@ def build_index(site: pages.Site) -> dict[str, Any]:
     }
     # computed once here, not per member: member_context's per-call slug maps are quadratic
     members = [member_entry(site, m, slugs) for m in community.listed]
-    return {"version": INDEX_VERSION, "members": members, "facets": facets}
+    return {
+        "version": INDEX_VERSION,
+        "root": site.url(""),  # member pages are root + "members/<slug>/", photos root + stem
+        "members": members,
+        "facets": facets,
+    }
 
 
 def search_index(site: pages.Site, out: Output) -> None:

@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "FAMILIAR_BADGE_LAYOUT": "avery-5392",
     "FAMILIAR_BADGE_OFFSET": [0.0, 0.0],  # x, y in points, for printers that shift
     "FAMILIAR_WORKERS": 0,  # processes for photos and pages; 0 = one per core
+    "FAMILIAR_PAGE_SIZE": 120,  # members per directory or term page before it paginates
 }
 
 
@@ -45,6 +46,7 @@ class FamiliarSettings:
     badge_offset: tuple[float, float]
     workers: int
     theme_path: Path
+    page_size: int = 120
     noindex_site: bool = False
 
 
@@ -95,6 +97,12 @@ def read_settings(settings: dict[str, Any]) -> FamiliarSettings:
         raise SettingsError(
             f"Config value 'FAMILIAR_BADGE_OFFSET': expected [x, y] in points, got {offset!r}"
         )
+    page_size = s["FAMILIAR_PAGE_SIZE"]
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+        raise SettingsError(
+            "Config value 'FAMILIAR_PAGE_SIZE': expected a whole number of members per page"
+            f" (at least 1), got {page_size!r}"
+        )
     content = Path(settings.get("PATH") or "content").resolve()
     theme = Path(settings.get("THEME") or "theme")
     workers = int(s["FAMILIAR_WORKERS"]) or (os.cpu_count() or 1)
@@ -117,6 +125,7 @@ def read_settings(settings: dict[str, Any]) -> FamiliarSettings:
         badge_offset=(float(offset[0]), float(offset[1])),
         workers=max(1, workers),
         theme_path=theme.resolve(),
+        page_size=page_size,
     )
 
 

@@ -1,0 +1,118 @@
+"""Long member listings (the directory, term pages): cards, pages of FAMILIAR_PAGE_SIZE, links.
+
+A listing of up to FAMILIAR_PAGE_SIZE members is one page, as it always was; a longer one is
+written as `<base>`, `<base>page/2/`, `<base>page/3/` ... so that no page is a wall of thousands
+of cards (the directory's search still covers everyone through /search.json).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .models import Member
+from .output import Output
+from .photos import placeholder_colour
+
+if TYPE_CHECKING:
+    from .pages import Site
+
+T = TypeVar("T")
+
+# page numbers shown either side of the current one; the first and last are always shown
+WINDOW = 2
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Page `number` (from 1) of `count`; `urls[i]` is the address of page i + 1."""
+
+    number: int
+    count: int
+    urls: tuple[str, ...]
+    paths: tuple[str, ...]
+
+    @property
+    def path(self) -> str:
+        return self.paths[self.number - 1]
+
+    @property
+    def url(self) -> str:
+        return self.urls[self.number - 1]
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.urls[self.number] if self.number < self.count else None
+
+    def links(self) -> list[tuple[int, str] | None]:
+        """Page numbers to link to, in order; None where a run of pages is left out (an ellipsis)."""
+        shown = {1, self.count} | set(
+            range(max(1, self.number - WINDOW), min(self.count, self.number + WINDOW) + 1)
+        )
+        out: list[tuple[int, str] | None] = []
+        last = 0
+        for n in sorted(shown):
+            if n > last + 1:
+                # a gap of exactly one page is shown as that page: an ellipsis would be no shorter
+                out.append((last + 1, self.urls[last]) if n == last + 2 else None)
+            out.append((n, self.urls[n - 1]))
+            last = n
+        return out
+
+
+def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """`items` in runs of `size`; always at least one (possibly empty) page."""
+    return [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
+
+
+def pagers(base: str, count: int, url: Callable[[str], str]) -> list[Pager]:
+    """One Pager per page of a listing at output path `base` ('' or 'interests/x/').
+
+    Page 1 is the listing's own address; page n is `<base>page/<n>/`.
+    """
+    paths = tuple(base if n == 1 else f"{base}page/{n}/" for n in range(1, count + 1))
+    urls = tuple(url(p) for p in paths)
+    return [Pager(n, count, urls, paths) for n in range(1, count + 1)]
+
+
+def card(site: Site, m: Member) -> dict[str, Any]:
+    """What the `card` macro reads: a listing needs no bio, vCard or QR code."""
+    return {
+        "member": m,
+        "photo": site.photos.get(m.slug),
+        "placeholder_colour": placeholder_colour(m.slug),
+        "url": site.url(f"members/{m.slug}/"),
+    }
+
+
+def write_listing(
+    site: Site,
+    out: Output,
+    base: str,
+    template: str,
+    page_kind: str,
+    members: Sequence[Member],
+    **context: Any,
+) -> list[Pager]:
+    """Write `members` in pages of the site's page size; the template gets `cards`, `pager`,
+    `total` and `page_size` besides `context`. Returns the pagers, page 1 first."""
+    runs = chunks(members, site.settings.page_size)
+    all_pagers = pagers(base, len(runs), site.url)
+    for run, pager in zip(runs, all_pagers, strict=True):
+        site.write_page(
+            out,
+            pager.path,
+            template,
+            page_kind,
+            cards=[card(site, m) for m in run],
+            pager=pager,
+            total=len(members),
+            page_size=site.settings.page_size,
+            **context,
+        )
+    return all_pagers
