@@ -780,3 +780,21 @@ def test_axe_on_a_paginated_page_with_results(browser: Any, paged_url: str) -> N
         t.context.close()
     assert problems == []
     assert t.errors == []
+
+
+
+def test_jump_within_a_page_keeps_the_page_and_lands_on_the_letter(
+    ptab: Tab, paged: ScratchSite
+) -> None:
+    page = ptab.open("/page/2/")
+    ptab.ready()
+    before = ptab.visible_slugs()
+    page.evaluate("document.querySelector('#members .card').dataset.mark = 'same node'")
+    here = page.eval_on_selector_all(".jump a", "as => as.map(a => a.getAttribute('href'))")
+    local = [h for h in here if h.startswith("#")]
+    assert local, here
+    page.click(f".jump a[href='{local[-1]}']")
+    assert ptab.visible_slugs() == before
+    assert page.get_attribute("#members .card", "data-mark") == "same node"
+    top = page.evaluate(f"document.getElementById('{local[-1][1:]}').getBoundingClientRect().top")
+    assert 0 <= top < 200, top

@@ -227,13 +227,17 @@
     var q = fold(s.q);
     var words = q ? q.split(" ") : [];
     var filtering = words.length > 0 || FACETS.some(function (f) { return s[f]; });
-    list.textContent = ""; // removes cards only; the page's own cards are kept in pageCards
-    rendered = 0;
+    // The page's own cards are left alone unless a search replaces them: the index often
+    // arrives while someone is reading or scrolling, and a jump-bar link is a history entry too.
+    if (filtering || filtered) {
+      list.textContent = ""; // removes cards only; the page's own cards are kept in pageCards
+      rendered = 0;
+    }
     if (filtering) {
       results = index.members.filter(function (entry) { return matches(entry, words, s); });
       filtered = true;
       showMore();
-    } else {
+    } else if (filtered) {
       results = [];
       filtered = false;
       pageCards.forEach(function (card) { list.appendChild(card); });
