@@ -240,6 +240,19 @@ def test_truncated_file_is_refused(site):
     assert "photo: 'ann.jpg' is damaged or cut short" in err
 
 
+def test_truncated_file_is_refused_even_after_weasyprint_is_imported(site):
+    # WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process when imported,
+    # as every build does for the badges
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    data = jpeg(Image.effect_noise((800, 800), 60).convert("RGB"))
+    write_member_photo(site, data[: len(data) // 2])
+    (err,) = errors_of(site)
+    assert "photo: 'ann.jpg' is damaged or cut short" in err
+
+
 def test_byte_cap(site):
     data = jpeg(portrait())
     write_member_photo(site, data + b"\0" * (photos.MAX_BYTES + 1 - len(data)))

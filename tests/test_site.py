@@ -222,3 +222,48 @@ def test_demo_site_builds(demo_site):
     listed = text_of(demo_site.html(""), ".card-name")
     assert len(listed) >= 12
     assert "Noor Rahman" not in demo_site.html("").get_text()
+
+
+def test_rebuild_reads_only_changed_profiles_from_a_signed_cache(site):
+    import pickle
+
+    from familiar.community import ProfileCache
+
+    site.member("ann", "name: Ann Keep\n")
+    site.member("bob", "name: Bob Change\n")
+    site.build()
+    cache_file = site.root / ".familiar-cache" / "profiles.pickle"
+    assert cache_file.is_file()
+    site.member("bob", "name: Bob Changed\n")
+    site.build()
+    assert "Bob Changed" in site.html("members/bob/").get_text()
+    # a cache file not signed by this machine (say, one committed in a pull request) is ignored
+    forged = pickle.dumps(("x", {}))
+    cache_file.write_bytes(b"\0" * 32 + forged)
+    settings = site.settings()
+    from familiar.settings import read_settings
+
+    assert ProfileCache(read_settings(settings).cache_path, {}).old == {}
+    site.build()
+    assert "Bob Changed" in site.html("members/bob/").get_text()
+
+
+def test_cache_folder_committed_to_git_stops_the_build(site):
+    import subprocess
+
+    site.member("ann", "name: Ann\n")
+    planted = site.root / ".familiar-cache" / "photos" / "planted.jpg"
+    planted.parent.mkdir(parents=True)
+    planted.write_bytes(b"not a photo")
+    git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], cwd=site.root, check=True)
+    subprocess.run(
+        [*git, "add", "-f", ".familiar-cache/photos/planted.jpg"], cwd=site.root, check=True
+    )
+    with pytest.raises(ContentErrors) as info:
+        site.build()
+    assert [str(e) for e in info.value.errors] == [
+        ".familiar-cache/photos/planted.jpg:1: file: is in the build's cache folder, which must "
+        "not be in git: remove the folder from the repository (git rm -r --cached) and keep it "
+        "in .gitignore"
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import datetime as dt
 import hashlib
 import io
 import logging
@@ -29,7 +30,7 @@ from PIL import Image, ImageOps
 from . import cli
 from . import photos as photo_pipeline
 from .community import load_community
-from .events import Attendee, attendees
+from .events import Attendee, attendees, is_upcoming
 from .models import Event
 from .settings import FamiliarSettings
 from .text import sort_key
@@ -924,14 +925,29 @@ def cached_pdf(
 # The build: /events/<slug>/badges.pdf
 
 
+def events_needing_badges(events: list[Any], settings: FamiliarSettings) -> list[Any]:
+    """Scheduled events that have not ended and start within FAMILIAR_BADGES_DAYS_AHEAD days:
+    organisers print badges just before an event, and rendering badges for every past event of
+    a big community would cost minutes on each build (`familiar badges EVENT` makes any)."""
+    last = settings.today + dt.timedelta(days=settings.badges_days_ahead)
+    return [
+        e
+        for e in events
+        if not e.cancelled
+        and is_upcoming(e, settings.today, settings.timezone)
+        and e.start.astimezone(settings.timezone).date() <= last
+    ]
+
+
 def badge_files(site: Any, out: Any) -> None:
-    """/events/<slug>/badges.pdf for every event, re-rendered only when its inputs change."""
+    """/events/<slug>/badges.pdf for upcoming events, re-rendered only when inputs change."""
     settings: FamiliarSettings = site.settings
-    if not settings.badges or not site.community.events:
+    events = events_needing_badges(site.community.events, settings)
+    if not settings.badges or not events:
         return
     layout = get_layout(settings.badge_layout, settings)
     photos = PhotoSource(settings, site.photos, settings.output_path)
-    for event in site.community.events:
+    for event in events:
         job = BadgeJob(event, attendees(site.community, event), layout)
         out.write(f"events/{event.slug}/badges.pdf", cached_pdf(job, settings, site.env, photos))
         site.pages["badges"] = site.pages.get("badges", 0) + 1

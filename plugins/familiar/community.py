@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
+import os
+import pickle
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +19,8 @@ from .loading import find_content_files, load_file
 from .models import Event, Member, event_from_doc, member_from_doc
 from .settings import FamiliarSettings
 from .text import slugify, sort_key, taxonomy_key
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -151,19 +158,136 @@ def _slug_map(members, values_of) -> dict[str, str]:
     return {value: slugs[key] for key, (_, counter) in groups.items() for value in counter}
 
 
+Loaded = tuple[str, str, Member | None, list[FieldError]]  # slug, display path, member, errors
+_LOADER_CODE = ("loading.py", "fields.py", "models.py", "handles.py", "text.py")
+PARALLEL_FROM = 2000  # profiles; below this, starting worker processes costs more than it saves
+
+
+def _load_member(path: Path, root: Path, ctx: dict[str, Any]) -> Loaded:
+    doc, errors = load_file(path, root)
+    member = None
+    if not errors:
+        member, errors = member_from_doc(doc, ctx)
+    return doc.slug, doc.display, member, errors
+
+
+def _load_chunk(args: tuple[list[Path], Path, dict[str, Any]]) -> list[Loaded]:
+    paths, root, ctx = args
+    return [_load_member(p, root, ctx) for p in paths]
+
+
+def _machine_key() -> bytes:
+    """A secret kept outside the repository, that signs the profile cache."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "familiar"
+    path = folder / "cache-key"
+    try:
+        return path.read_bytes()
+    except OSError:
+        folder.mkdir(parents=True, exist_ok=True)
+        key = os.urandom(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key)
+        return key
+
+
+class ProfileCache:
+    """Parsed profiles kept between builds, by file path, size and modification time: a rebuild
+    reads only the profiles that changed. Forgotten when the loader's code or the zone changes."""
+
+    def __init__(self, folder: Path, ctx: dict[str, Any]) -> None:
+        self.path = folder / "profiles.pickle"
+        code = Path(__file__).parent
+        h = hashlib.blake2b(repr(ctx).encode(), digest_size=16)
+        for name in _LOADER_CODE:
+            h.update((code / name).read_bytes())
+        self.version = h.hexdigest()
+        self.old: dict[str, tuple[int, int, Loaded]] = {}
+        self.new: dict[str, tuple[int, int, Loaded]] = {}
+        try:
+            data = self.path.read_bytes()
+            mac, body = data[:32], data[32:]
+            # unpickle only what this machine wrote: a cache file that arrived any other way
+            # (say, committed in a pull request) is ignored, never loaded
+            if hmac.compare_digest(mac, hmac.digest(_machine_key(), body, "sha256")):
+                version, entries = pickle.loads(body)
+                if version == self.version:
+                    self.old = entries
+        except (OSError, pickle.UnpicklingError, ValueError, EOFError, AttributeError, TypeError):
+            pass
+
+    def get(self, path: Path) -> Loaded | None:
+        try:
+            st = path.lstat()
+        except OSError:
+            return None
+        hit = self.old.get(str(path))
+        if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+            self.new[str(path)] = hit
+            return hit[2]
+        return None
+
+    def put(self, path: Path, loaded: Loaded) -> None:
+        try:
+            st = path.lstat()
+        except OSError:
+            return
+        self.new[str(path)] = (st.st_size, st.st_mtime_ns, loaded)
+
+    def save(self) -> None:
+        if self.new == self.old:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+            body = pickle.dumps((self.version, self.new), protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.write_bytes(hmac.digest(_machine_key(), body, "sha256") + body)
+            os.replace(tmp, self.path)
+        except OSError as e:  # a cache that cannot be written only costs time
+            logger.warning("could not save the profile cache %s: %s", self.path, e)
+
+
+def load_members(settings: FamiliarSettings, ctx: dict[str, Any]) -> list[Loaded]:
+    """Every profile file loaded, in file order: from the cache when unchanged, else parsed
+    (in worker processes when there are many)."""
+    root = settings.site_root
+    paths = find_content_files(settings.members_path)
+    cache = ProfileCache(settings.cache_path, ctx)
+    results: dict[Path, Loaded] = {}
+    todo = []
+    for p in paths:
+        hit = cache.get(p)
+        if hit is None:
+            todo.append(p)
+        else:
+            results[p] = hit
+    workers = min(settings.workers, len(todo) // (PARALLEL_FROM // 2))
+    if workers >= 2:
+        import multiprocessing
+
+        chunks = [(todo[i::workers], root, ctx) for i in range(workers)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for chunk, loaded in zip(chunks, pool.map(_load_chunk, chunks), strict=True):
+                results.update(zip(chunk[0], loaded, strict=True))
+    else:
+        for p in todo:
+            results[p] = _load_member(p, root, ctx)
+    for p in todo:
+        cache.put(p, results[p])
+    cache.save()
+    return [results[p] for p in paths]
+
+
 def load_community(settings: FamiliarSettings, only: list[Path] | None = None) -> Community:
     """Read and check every member and event file; problems are collected, never raised."""
     c = Community(settings)
     ctx = {"timezone": settings.timezone}
     root = settings.site_root
     members: list[Member] = []
-    for path in find_content_files(settings.members_path):
-        doc, errors = load_file(path, root)
-        c.paths_by_slug.setdefault(doc.slug, []).append(doc.display)
-        if not errors:
-            member, errors = member_from_doc(doc, ctx)
-            if member is not None and len(c.paths_by_slug[doc.slug]) == 1:
-                members.append(member)
+    for slug, display, member, errors in load_members(settings, ctx):
+        c.paths_by_slug.setdefault(slug, []).append(display)
+        if member is not None and len(c.paths_by_slug[slug]) == 1:
+            members.append(member)
         c.errors.extend(errors)
     c.all_members = sorted(members, key=lambda m: sort_key(m.name))
     for path in find_content_files(settings.events_path):

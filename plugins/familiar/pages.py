@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +25,10 @@ from .events import event_pages, where_to_meet
 from .ics import calendar_files
 from .models import Member
 from .output import Output
+from .pagecache import PageCache, digest, fingerprint
 from .settings import FamiliarSettings, read_settings
 from .structured import member_extras
-from .text import index_letter, render_markdown
+from .text import index_letter, load_markdown_cache, render_markdown, save_markdown_cache
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,22 @@ class Site:
     env: Environment
     photos: dict[str, photo_pipeline.PhotoSet] = field(default_factory=dict)
     pages: dict[str, int] = field(default_factory=dict)
+    cache: PageCache | None = None
+
+    def count(self, page_kind: str, n: int = 1) -> None:
+        self.pages[page_kind] = self.pages.get(page_kind, 0) + n
+
+    def write_cached(
+        self, out: Output, rel: str, key: str, make: Callable[[], bytes | str], page_kind: str
+    ) -> None:
+        """Write `rel` from `make()` unless the last build wrote it from the same `key`."""
+        if self.cache is not None and self.cache.fresh(out.root, rel, key):
+            out.keep(rel)
+        else:
+            out.write(rel, make())
+        if self.cache is not None:
+            self.cache.record(rel, key)
+        self.count(page_kind)
 
     def url(self, path: str) -> str:
         """Site URL of an output path: 'members/jenn/' -> '/members/jenn/' (or SITEURL-based)."""
@@ -115,12 +133,80 @@ def directory_pages(site: Site, out: Output) -> None:
     write_listing(site, out, "", "directory.html", "directory", listed, jump=list(jump.items()))
 
 
+def member_key(site: Site, m: Member) -> str:
+    """Everything a member's page is made from, hashed: the profile, its photo, the pages it
+    links to (interest, category, neighbourhood slugs) and the events it lists."""
+    c = site.community
+    interests, categories, places = c.interest_slugs(), c.category_slugs(), c.neighbourhood_slugs()
+    links = (
+        [interests.get(i) for i in m.interests],
+        categories.get(m.category or ""),
+        places.get(m.neighbourhood or ""),
+    )
+    return digest(m, site.photos.get(m.slug), links, where_to_meet(site, m))
+
+
+def render_member(site: Site, m: Member) -> str:
+    path = f"members/{m.slug}/"
+    return site.render("member.html", page_url=site.url(path), **member_context(site, m))
+
+
+# Set in the parent just before forking workers, so they inherit the site without pickling it.
+_FORK_SITE: Site | None = None
+PARALLEL_FROM = 200  # below this many stale pages, starting workers costs more than it saves
+
+
+def _render_in_child(slugs: list[str]) -> list[tuple[str, bool]]:
+    assert _FORK_SITE is not None
+    site = _FORK_SITE
+    out = Output(site.settings.output_path)
+    by_slug = site.community.members_by_slug
+    done = []
+    for slug in slugs:
+        rel = f"members/{slug}/index.html"
+        before = out.changed
+        out.write(rel, render_member(site, by_slug[slug]))
+        done.append((rel, out.changed > before))
+    return done
+
+
 def member_pages(site: Site, out: Output) -> None:
-    """/members/<slug>/ for every listed and unlisted member; hidden members get nothing."""
+    """/members/<slug>/ for every listed and unlisted member; hidden members get nothing.
+
+    Pages whose inputs are unchanged since the last build are kept as they are; the rest are
+    rendered, in worker processes when there are many.
+    """
+    global _FORK_SITE
+    stale: list[Member] = []
     for m in site.community.published:
-        site.write_page(
-            out, f"members/{m.slug}/", "member.html", "member", **member_context(site, m)
-        )
+        rel = f"members/{m.slug}/index.html"
+        key = member_key(site, m)
+        if site.cache is not None:
+            site.cache.record(rel, key)
+            if site.cache.fresh(out.root, rel, key):
+                out.keep(rel)
+                site.count("member")
+                continue
+        stale.append(m)
+    workers = min(site.settings.workers, len(stale) // PARALLEL_FROM)
+    if workers < 2:
+        for m in stale:
+            out.write(f"members/{m.slug}/index.html", render_member(site, m))
+        site.count("member", len(stale))
+        return
+    import multiprocessing
+
+    chunks = [[m.slug for m in stale[i::workers]] for i in range(workers)]
+    _FORK_SITE = site
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for done in pool.map(_render_in_child, chunks):
+                for rel, changed in done:
+                    out.keep(rel)
+                    out.changed += changed
+                    site.count("member")
+    finally:
+        _FORK_SITE = None
 
 
 def taxonomy_pages(site: Site, out: Output) -> None:
@@ -215,15 +301,24 @@ def build_site(settings: FamiliarSettings) -> Site:
         for e in sorted(errors):
             logger.error("%s", e)
         raise ContentErrors(errors)
-    return Site(community, settings, make_env(settings), prepared.photos)
+    load_markdown_cache(settings.cache_path / "markdown.json")
+    site = Site(community, settings, make_env(settings), prepared.photos)
+    template_dir = settings.theme_path / "templates" / "familiar"
+    site.cache = PageCache(settings.cache_path, fingerprint(template_dir, settings))
+    return site
 
 
 def write_site(site: Site, out: Output) -> list[str]:
     """Run every producer, check nothing was lost, remove what earlier builds left behind."""
     for produce in PRODUCERS:
+        started = time.perf_counter()
         produce(site, out)
+        logger.info("Familiar: %s took %.2f s", produce.__name__, time.perf_counter() - started)
     check_nothing_lost(site)
     removed = out.finish()
+    if site.cache is not None:
+        site.cache.save()
+        save_markdown_cache(site.settings.cache_path / "markdown.json")
     logger.info(
         "Familiar: %d member pages, %d files changed, %d stale files removed",
         site.pages.get("member", 0),

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
-from .settings import read_settings
+from .errors import ContentErrors, FieldError
+from .settings import FamiliarSettings, read_settings
+
+logger = logging.getLogger(__name__)
 
 _BLOG_OFF = {
     "DIRECT_TEMPLATES": [],
@@ -46,11 +51,37 @@ def has_articles(settings: dict[str, Any], excluded: list[str]) -> bool:
     return False
 
 
+def check_cache_not_in_git(fam: FamiliarSettings) -> None:
+    """Stop if git tracks files in the cache folder: the build trusts that folder as its own
+    earlier work, and a pull request could otherwise plant files there (photos, pages)."""
+    try:
+        found = subprocess.run(
+            ["git", "ls-files", "-z", "--", str(fam.cache_path)],
+            cwd=fam.site_root,
+            capture_output=True,
+            timeout=20,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return  # not a git checkout, or no git: nothing can have arrived that way
+    if found.returncode == 0 and found.stdout:
+        first = found.stdout.split(b"\0")[0].decode(errors="replace")
+        problem = FieldError(
+            first,
+            1,
+            "file",
+            "is in the build's cache folder, which must not be in git: remove the folder "
+            "from the repository (git rm -r --cached) and keep it in .gitignore",
+        )
+        logger.error("%s", problem)
+        raise ContentErrors([problem])
+
+
 def configure(pelican: Any) -> None:
     """Signal `initialized`: check FAMILIAR_* settings, turn autoescape on, keep Pelican's readers
     away from profiles and originals of photos, and switch the blog off when there are no articles."""
     settings = pelican.settings
     fam = read_settings(settings)
+    check_cache_not_in_git(fam)
     jinja = dict(settings.get("JINJA_ENVIRONMENT") or {})
     jinja["autoescape"] = True
     settings["JINJA_ENVIRONMENT"] = jinja

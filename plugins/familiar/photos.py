@@ -38,6 +38,7 @@ from PIL import (
     Image,
     ImageChops,
     ImageCms,
+    ImageFile,
     ImageFilter,
     ImageOps,
     UnidentifiedImageError,
@@ -234,6 +235,9 @@ def render(
     data: bytes, focus: tuple[float, float] | None
 ) -> tuple[dict[str, Any], dict[str, bytes]]:
     """Decode one photo and make its derivatives: (facts about it, file name -> bytes)."""
+    # WeasyPrint (badges) switches Pillow's process-wide LOAD_TRUNCATED_IMAGES on when it is
+    # imported; a cut-short photo must still be refused here, whoever was imported first.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -16,7 +16,8 @@ DEFAULTS: dict[str, Any] = {
     "FAMILIAR_SKIP_CHECKS": [],  # names from checks.CHECKS
     "FAMILIAR_TODAY": None,  # "2026-12-01" for reproducible builds; else SOURCE_DATE_EPOCH, else today
     "FAMILIAR_CACHE_PATH": ".familiar-cache",  # relative to the site folder
-    "FAMILIAR_BADGES": True,  # publish /events/<slug>/badges.pdf
+    "FAMILIAR_BADGES": True,  # publish /events/<slug>/badges.pdf for upcoming events
+    "FAMILIAR_BADGES_DAYS_AHEAD": 60,  # ...starting within this many days (older or later: none)
     "FAMILIAR_BADGE_LAYOUT": "avery-5392",
     "FAMILIAR_BADGE_OFFSET": [0.0, 0.0],  # x, y in points, for printers that shift
     "FAMILIAR_WORKERS": 0,  # processes for photos and pages; 0 = one per core
@@ -42,6 +43,7 @@ class FamiliarSettings:
     cache_path: Path
     skip_checks: tuple[str, ...]
     badges: bool
+    badges_days_ahead: int
     badge_layout: str
     badge_offset: tuple[float, float]
     workers: int
@@ -69,6 +71,14 @@ def _today(value: Any, tz: dt.tzinfo) -> dt.date:
                 f"SOURCE_DATE_EPOCH: expected seconds since 1970, got {epoch!r}"
             ) from None
     return dt.datetime.now(tz).date()
+
+
+def _whole(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise SettingsError(
+            f"Config value '{name}': expected a whole number of days, got {value!r}"
+        )
+    return value
 
 
 def read_settings(settings: dict[str, Any]) -> FamiliarSettings:
@@ -121,6 +131,7 @@ def read_settings(settings: dict[str, Any]) -> FamiliarSettings:
         cache_path=cache if cache.is_absolute() else site_root / cache,
         skip_checks=tuple(s["FAMILIAR_SKIP_CHECKS"]),
         badges=bool(s["FAMILIAR_BADGES"]),
+        badges_days_ahead=_whole(s["FAMILIAR_BADGES_DAYS_AHEAD"], "FAMILIAR_BADGES_DAYS_AHEAD"),
         badge_layout=str(s["FAMILIAR_BADGE_LAYOUT"]),
         badge_offset=(float(offset[0]), float(offset[1])),
         workers=max(1, workers),
