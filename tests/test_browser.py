@@ -74,19 +74,11 @@ def base_url(demo: ScratchSite) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed (pip install -e '.[test]')")
+    from .hostile.browser import shared_browser
+
     if not os.access(CHROMIUM, os.X_OK):
         unavailable(f"{CHROMIUM} is missing (./dev installs Debian's chromium package)")
-    with sync_playwright() as p:
-        try:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as e:  # the browser is there but cannot start: same verdict
-            unavailable(f"{CHROMIUM} would not start: {e}")
-        yield b
-        b.close()
+    yield shared_browser()
 
 
 class Tab:
@@ -147,7 +139,6 @@ def searchable(data: dict, entry: dict) -> str:
              names["neighbourhood"].get(entry.get("neighbourhood"), "")]  # fmt: skip
     terms += [names["interest"][s] for s in entry.get("interests", [])]
     return entry["text"] + " " + fold(" ".join(terms))
-
 
 
 def page_types(demo: ScratchSite) -> dict[str, str]:
@@ -553,7 +544,6 @@ def test_short_directory_has_no_jump_bar_long_one_does(site: ScratchSite) -> Non
         assert soup.find(id=a["href"][1:]) is not None, a["href"]
 
 
-
 # ---------------------------------------------------------------------------------------------
 # a long, paginated directory: 300 members, 50 a page (FAMILIAR_PAGE_SIZE)
 
@@ -780,7 +770,6 @@ def test_axe_on_a_paginated_page_with_results(browser: Any, paged_url: str) -> N
         t.context.close()
     assert problems == []
     assert t.errors == []
-
 
 
 def test_jump_within_a_page_keeps_the_page_and_lands_on_the_letter(
