@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import exports, social  # noqa: F401  (importing them registers their producers)
-from . import search  # noqa: F401  (importing it registers the /search.json producer)
+# importing these modules registers their producers (search.json, exports, social cards)
+from . import exports, search, social  # noqa: F401
 from .pages import FamiliarGenerator
 from .pelican_settings import configure
 
