@@ -278,6 +278,7 @@ def _person(site: Site, a: Attendee, intros: list[Introduction], anchors: dict) 
 def event_context(site: Site, event: Event) -> dict[str, Any]:
     """Everything event.html, faces.html and checkin.html show about one event."""
     from .structured import event_extras  # here: structured imports this module
+
     s = site.settings
     people = attendees(site.community, event)
     # guests are numbered in the event file's order, so an anchor stays put as members sign up
