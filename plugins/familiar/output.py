@@ -50,6 +50,23 @@ class Output:
         self.changed += 1
         return target
 
+    def link(self, rel: str, source: Path) -> Path:
+        """Put the file `source` (an immutable, content-named cache file) at `rel`: a hard link
+        when the cache and the output share a file system, else a copy."""
+        if rel in self.written:
+            raise UnsafeOutputPath(f"two pages want the same file {rel!r}")
+        target = self.path_for(rel)
+        self.written.add(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+        try:
+            os.link(source, tmp)
+        except OSError:
+            tmp.write_bytes(source.read_bytes())
+        os.replace(tmp, target)
+        self.changed += 1
+        return target
+
     def keep(self, rel: str) -> None:
         """Mark a file as this build's without writing it (it is known to be up to date)."""
         self.written.add(rel)

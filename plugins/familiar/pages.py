@@ -226,7 +226,7 @@ def taxonomy_pages(site: Site, out: Output) -> None:
 
 
 def photo_files(site: Site, out: Output) -> None:
-    """Copy the photo derivatives from the cache into the output, through `out`.
+    """Link (or copy) the photo derivatives from the cache into the output, through `out`.
 
     A derivative's name carries its content hash, so one already in the output with the same
     byte count is this very file: it is kept without being read again.
@@ -243,7 +243,7 @@ def photo_files(site: Site, out: Output) -> None:
             if current == size:
                 out.keep(rel)
             else:
-                out.write(rel, Path(cached).read_bytes())
+                out.link(rel, Path(cached))
 
 
 Producer = Callable[[Site, Output], None]

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-import markdown
+import cmarkgfm
 import nh3
 
 _SCRIPT_ORDER = ["LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "HEBREW", "ARABIC", "DEVANAGARI",
@@ -89,7 +89,10 @@ def render_markdown(source: str) -> str:
 
 
 def _render(source: str) -> str:
-    html = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
+    # cmark (CommonMark, in C) is some 50 times faster than Python-Markdown, which matters for
+    # thousands of bios; it already drops raw HTML and unsafe link targets, and nh3 then holds
+    # the result to the allowlist whatever the renderer let through.
+    html = cmarkgfm.markdown_to_html(source)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -120,6 +123,4 @@ def save_markdown_cache(path: Path) -> None:
 
 
 # bump when the Markdown extensions or the sanitiser's allowlist change
-MARKDOWN_CACHE_VERSION = (
-    f"1-{markdown.__version__}-{nh3.__version__ if hasattr(nh3, '__version__') else ''}"
-)
+MARKDOWN_CACHE_VERSION = "2-cmark"
