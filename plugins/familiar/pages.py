@@ -90,6 +90,7 @@ def make_env(settings: FamiliarSettings) -> Environment:
     )
     env.globals.update(SITENAME=settings.site_name, SITEURL=settings.site_url)
     env.filters["letter"] = index_letter
+    env.globals["card_html"] = None  # set per site in build_site (listings.card_html)
     return env
 
 
@@ -303,6 +304,9 @@ def build_site(settings: FamiliarSettings) -> Site:
         raise ContentErrors(errors)
     load_markdown_cache(settings.cache_path / "markdown.json")
     site = Site(community, settings, make_env(settings), prepared.photos)
+    from .listings import card_html
+
+    site.env.globals["card_html"] = lambda c, lazy: card_html(site, c["member"], lazy)
     template_dir = settings.theme_path / "templates" / "familiar"
     site.cache = PageCache(settings.cache_path, fingerprint(template_dir, settings))
     return site
