@@ -267,3 +267,14 @@ def test_cache_folder_committed_to_git_stops_the_build(site):
         "not be in git: remove the folder from the repository (git rm -r --cached) and keep it "
         "in .gitignore"
     ]
+
+
+def test_theme_files_keep_their_mtime_when_unchanged(site):
+    site.member("ann", "name: Ann\n")
+    site.build()
+    css = site.output / "theme/css/site.css"
+    assert css.read_bytes() == (site.root / "theme/static/css/site.css").read_bytes()
+    before = css.stat().st_mtime_ns
+    site.member("ann", "name: Ann Changed\n")
+    site.build()
+    assert css.stat().st_mtime_ns == before

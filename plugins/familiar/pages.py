@@ -247,8 +247,21 @@ def photo_files(site: Site, out: Output) -> None:
                 out.link(rel, Path(cached))
 
 
+def theme_files(site: Site, out: Output) -> None:
+    """The theme's static files (CSS, JS) into /theme/, rewritten only when their bytes change.
+
+    Pelican's own copy rewrites them on every build (new modification times), which would make
+    every deploy upload them again; configure() turns Pelican's copy off for this theme.
+    """
+    static = site.settings.theme_path / "static"
+    for path in sorted(static.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            out.write(f"theme/{path.relative_to(static).as_posix()}", path.read_bytes())
+
+
 Producer = Callable[[Site, Output], None]
 PRODUCERS: list[Producer] = [
+    theme_files,
     photo_files,
     directory_pages,
     member_pages,

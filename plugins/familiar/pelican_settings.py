@@ -82,6 +82,9 @@ def configure(pelican: Any) -> None:
     settings = pelican.settings
     fam = read_settings(settings)
     check_cache_not_in_git(fam)
+    # the theme's static files are written by pages.theme_files, only when they change
+    if settings.get("THEME_STATIC_DIR", "theme") == "theme":
+        settings["THEME_STATIC_PATHS"] = []
     jinja = dict(settings.get("JINJA_ENVIRONMENT") or {})
     jinja["autoescape"] = True
     settings["JINJA_ENVIRONMENT"] = jinja
