@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -252,6 +253,16 @@ def test_filters_and_search_combine(tab: Tab, demo: ScratchSite) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # URL state
+
+
+def wait_until(page: Any, expression: str, timeout: float = 10.0) -> None:
+    """Poll a JavaScript expression from the test side. Not page.wait_for_function: it builds a
+    function from a string inside the page, which the site's CSP (no unsafe-eval) refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(50)
 
 
 def query_of(page: Any) -> dict[str, list[str]]:
@@ -648,7 +659,7 @@ def test_paged_directory_pages_and_links_work_without_javascript(
         assert t.visible_slugs() == pages[4]
         # the jump bar leads to the page holding the letter, at the letter
         page.click(".jump a:text-is('M')")
-        page.wait_for_function("location.hash === '#letter-M'")
+        wait_until(page, "location.hash === '#letter-M'")
         path = page.evaluate("location.pathname")
         paths = ["/"] + [f"/page/{n}/" for n in range(2, len(pages) + 1)]
         assert path == next(p for p in paths if paged.html(p.lstrip("/")).find(id="letter-M"))
@@ -724,7 +735,7 @@ def test_filter_spans_pages_and_shows_more_in_batches(ptab: Tab, paged: ScratchS
     page.fill("#q", "shop 287")
     img = page.locator("#members .card img")
     img.wait_for()
-    page.wait_for_function("document.querySelector('#members .card img').naturalWidth > 0")
+    wait_until(page, "document.querySelector('#members .card img').naturalWidth > 0")
     assert img.get_attribute("alt")
     page.fill("#q", "shop 288")
     assert page.get_attribute("#members .card .placeholder", "aria-label")
