@@ -126,9 +126,14 @@ def vcard(site: Site, m: Member) -> bytes:
 
 
 def vcards(site: Site, out: Output) -> None:
-    """/members/<slug>/<slug>.vcf for every member with a page."""
+    """/members/<slug>/<slug>.vcf for every member with a page; a card whose member and photo
+    are unchanged since the last build is kept as it is."""
+    from .pagecache import digest
+
     for m in site.community.published:
-        out.write(vcard_rel(m), vcard(site, m))
+        photo = site.photos.get(m.slug)
+        key = digest("vcard", m, photo)
+        site.write_cached(out, vcard_rel(m), key, lambda m=m: vcard(site, m), "vcard")
 
 
 # ---- Atom feeds ----------------------------------------------------------------------------
