@@ -17,6 +17,21 @@ REPO = Path(__file__).resolve().parent.parent
 class ScratchSite:
     root: Path
 
+    @classmethod
+    def create(cls, root: Path, content: Path | None = None) -> ScratchSite:
+        """A site folder at `root`: the project's pelicanconf.py, its plugins and theme linked,
+        and an empty content/ (or a copy of `content`)."""
+        if content is None:
+            (root / "content" / "members").mkdir(parents=True)
+            (root / "content" / "events").mkdir(parents=True)
+        else:
+            root.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(content, root / "content")
+        shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
+        (root / "plugins").symlink_to(REPO / "plugins")
+        (root / "theme").symlink_to(REPO / "theme")
+        return cls(root)
+
     @property
     def content(self) -> Path:
         return self.root / "content"
@@ -76,25 +91,13 @@ class ScratchSite:
 @pytest.fixture
 def site(tmp_path: Path) -> ScratchSite:
     """An empty site folder with the project's pelicanconf.py, no content yet."""
-    root = tmp_path / "site"
-    (root / "content" / "members").mkdir(parents=True)
-    (root / "content" / "events").mkdir(parents=True)
-    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
-    (root / "plugins").symlink_to(REPO / "plugins")
-    (root / "theme").symlink_to(REPO / "theme")
-    return ScratchSite(root)
+    return ScratchSite.create(tmp_path / "site")
 
 
 @pytest.fixture
 def demo_site(tmp_path: Path) -> ScratchSite:
     """A copy of the demo community shipped in content/."""
-    root = tmp_path / "demo"
-    root.mkdir()
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
-    (root / "plugins").symlink_to(REPO / "plugins")
-    (root / "theme").symlink_to(REPO / "theme")
-    return ScratchSite(root)
+    return ScratchSite.create(tmp_path / "demo", content=REPO / "content")
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:

@@ -10,12 +10,9 @@ The search index tests at the end need no browser.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -25,6 +22,7 @@ import pytest
 from familiar.text import fold
 
 from .conftest import REPO, ScratchSite
+from .hostile.browser import serve
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -47,30 +45,15 @@ def unavailable(reason: str) -> None:
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> ScratchSite:
     root = tmp_path_factory.mktemp("browser") / "demo"
-    root.mkdir()
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
-    (root / "plugins").symlink_to(REPO / "plugins")
-    (root / "theme").symlink_to(REPO / "theme")
-    site = ScratchSite(root)
+    site = ScratchSite.create(root, content=REPO / "content")
     site.build()
     return site
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url(demo: ScratchSite) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(demo.output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(demo.output) as origin:
+        yield origin
 
 
 @pytest.fixture(scope="session")
@@ -573,12 +556,7 @@ HOSTILE = 'Xavier <img src=x onerror="window.pwned=1"> & "Co"'
 def paged(tmp_path_factory: pytest.TempPathFactory) -> ScratchSite:
     """300 generated members (two with photos, one with a hostile name), built once."""
     root = tmp_path_factory.mktemp("browser") / "paged"
-    (root / "content" / "members").mkdir(parents=True)
-    (root / "content" / "events").mkdir(parents=True)
-    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
-    (root / "plugins").symlink_to(REPO / "plugins")
-    (root / "theme").symlink_to(REPO / "theme")
-    site = ScratchSite(root)
+    site = ScratchSite.create(root)
     hoods = ["Harbour", "Old Town", "Lakeshore"]
     for i in range(PAGED_COUNT):
         first = "ABCDEFGHIJKLMNOPRSTUVWYZ"[i % 24] + "lex"
@@ -598,13 +576,8 @@ def paged(tmp_path_factory: pytest.TempPathFactory) -> ScratchSite:
 
 @pytest.fixture(scope="session")
 def paged_url(paged: ScratchSite) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(paged.output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(paged.output) as origin:
+        yield origin
 
 
 @pytest.fixture

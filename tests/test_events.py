@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
-import shutil
 import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import icalendar
 import pytest
@@ -444,11 +440,6 @@ def test_checkin_csv_cells_never_become_formulas(site):
     assert {"'+1 Plus", "'-2 Minus", "'@Sign", "Plain"} <= set(cells)
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
 def test_face_sheet_fits_two_pages_for_forty_people(site, tmp_path):
     pytest.importorskip("playwright.sync_api")
     for n in range(38):
@@ -469,18 +460,11 @@ def test_face_sheet_fits_two_pages_for_forty_people(site, tmp_path):
     page_html = site.html("events/big/faces/")
     assert len(page_html.select(".face")) == 40
     # served over HTTP like the real site, so the stylesheet and any CSP apply as they would
-    theme = site.output / "theme" / "css"
-    theme.mkdir(parents=True, exist_ok=True)
-    shutil.copy(site.root / "theme/static/css/site.css", theme / "site.css")
-    handler = functools.partial(QuietHandler, directory=str(site.output))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/events/big/faces/"
-    from .hostile.browser import chromium
+    from .hostile.browser import chromium, serve
 
-    with chromium() as browser:
+    with serve(site.output) as origin, chromium() as browser:
         page = browser.new_page()
-        page.goto(url)
+        page.goto(f"{origin}/events/big/faces/")
         assert page.evaluate("getComputedStyle(document.querySelector('.faces')).display") == "grid"
         for fmt in ("A4", "Letter"):
             pdf = tmp_path / f"faces-{fmt}.pdf"
@@ -489,7 +473,6 @@ def test_face_sheet_fits_two_pages_for_forty_people(site, tmp_path):
             pages = int(next(ln.split()[-1] for ln in info.splitlines() if ln.startswith("Pages:")))
             assert 1 <= pages <= 2, (fmt, pages)
         page.close()
-    server.shutdown()
 
 
 # -- validation -----------------------------------------------------------------------------

@@ -93,12 +93,7 @@ def built(tmp_path_factory):
     from .conftest import ScratchSite
 
     root = tmp_path_factory.mktemp("exports") / "site"
-    (root / "content" / "members").mkdir(parents=True)
-    (root / "content" / "events").mkdir(parents=True)
-    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
-    (root / "plugins").symlink_to(REPO / "plugins")
-    (root / "theme").symlink_to(REPO / "theme")
-    site = ScratchSite(root)
+    site = ScratchSite.create(root)
     community(site)
     site.build(SITEURL=SITEURL)
     return site

@@ -29,7 +29,7 @@ from familiar.pages import build_site
 from familiar.settings import read_settings
 from PIL import Image
 
-from .conftest import REPO, ScratchSite
+from .conftest import ScratchSite
 from .hostile import scan
 from .hostile.browser import chromium, page_urls, serve
 
@@ -425,13 +425,9 @@ def install(case: str, content: Path, outside: Path) -> None:
 
 
 def new_site(root: Path) -> ScratchSite:
-    (root / "content" / "members").mkdir(parents=True)
-    (root / "content" / "events").mkdir(parents=True)
+    site = ScratchSite.create(root)
     (root / "outside").mkdir()
-    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
-    (root / "plugins").symlink_to(REPO / "plugins")
-    (root / "theme").symlink_to(REPO / "theme")
-    return ScratchSite(root)
+    return site
 
 
 class OpenRecorder:

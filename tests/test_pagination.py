@@ -72,21 +72,13 @@ def listing_pages(output: Path, base: str) -> list[Path]:
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> ScratchSite:
     """2,000 members at the default page size, listings written by the plugin's producers."""
-    import shutil
 
     from familiar import pages, search
     from familiar.output import Output
     from familiar.settings import read_settings
 
-    from .conftest import REPO
-
     root = tmp_path_factory.mktemp("pagination") / "site"
-    (root / "content" / "members").mkdir(parents=True)
-    (root / "content" / "events").mkdir(parents=True)
-    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
-    (root / "plugins").symlink_to(REPO / "plugins")
-    (root / "theme").symlink_to(REPO / "theme")
-    s = ScratchSite(root)
+    s = ScratchSite.create(root)
     write_members(s, 2000)
     settings = read_settings(s.settings())
     assert settings.page_size == 120  # the default

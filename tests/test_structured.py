@@ -4,14 +4,13 @@ OpenGraph/Twitter meta, and the profile QR code (decoded from a real browser's s
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import extruct
 import mf2py
 import pytest
 
-from .conftest import REPO, ScratchSite
+from .conftest import ScratchSite
 
 SITEURL = "https://circle.example"
 
@@ -36,12 +35,7 @@ EVIL_NAME = "Eve </script><script>alert(1)</script> <!-- &amp;"
 def _site(root: Path) -> ScratchSite:
     from PIL import Image
 
-    (root / "content" / "members").mkdir(parents=True)
-    (root / "content" / "events").mkdir(parents=True)
-    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
-    (root / "plugins").symlink_to(REPO / "plugins")
-    (root / "theme").symlink_to(REPO / "theme")
-    site = ScratchSite(root)
+    site = ScratchSite.create(root)
     site.member("jenn-morales", JENN, "Restaurants, *followers*, regulars.")
     Image.new("RGB", (200, 200), (20, 120, 200)).save(root / "content/members/jenn-morales.jpg")
     site.member("quinn", "name: Quiet Quinn\nvisibility: unlisted\nattending: [patio]")
