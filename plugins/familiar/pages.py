@@ -51,16 +51,23 @@ class Site:
     def count(self, page_kind: str, n: int = 1) -> None:
         self.pages[page_kind] = self.pages.get(page_kind, 0) + n
 
+    def unchanged(self, out: Output, rel: str, key: str) -> bool:
+        """Record `key` for `rel`; whether the last build wrote `rel` from the same key (then
+        the file is kept as it is and counted as this build's)."""
+        if self.cache is None:
+            return False
+        self.cache.record(rel, key)
+        if self.cache.fresh(out.root, rel, key):
+            out.keep(rel)
+            return True
+        return False
+
     def write_cached(
         self, out: Output, rel: str, key: str, make: Callable[[], bytes | str], page_kind: str
     ) -> None:
         """Write `rel` from `make()` unless the last build wrote it from the same `key`."""
-        if self.cache is not None and self.cache.fresh(out.root, rel, key):
-            out.keep(rel)
-        else:
+        if not self.unchanged(out, rel, key):
             out.write(rel, make())
-        if self.cache is not None:
-            self.cache.record(rel, key)
         self.count(page_kind)
 
     def url(self, path: str) -> str:
@@ -180,15 +187,10 @@ def member_pages(site: Site, out: Output) -> None:
     global _FORK_SITE
     stale: list[Member] = []
     for m in site.community.published:
-        rel = f"members/{m.slug}/index.html"
-        key = member_key(site, m)
-        if site.cache is not None:
-            site.cache.record(rel, key)
-            if site.cache.fresh(out.root, rel, key):
-                out.keep(rel)
-                site.count("member")
-                continue
-        stale.append(m)
+        if site.unchanged(out, f"members/{m.slug}/index.html", member_key(site, m)):
+            site.count("member")
+        else:
+            stale.append(m)
     workers = min(site.settings.workers, len(stale) // PARALLEL_FROM)
     if workers < 2:
         for m in stale:
