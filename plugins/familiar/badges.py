@@ -935,6 +935,7 @@ def _alias_glyphs(stream: Any, textbox: Any) -> None:
     pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
     line = pango.pango_layout_get_line_readonly(layout.layout, 0)
     utf8 = layout.text.encode()
+    empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
     run = line.runs
     while run != ffi.NULL:
         glyph_item = run.data
@@ -947,36 +948,47 @@ def _alias_glyphs(stream: Any, textbox: Any) -> None:
             font_size = textbox.style["font_size"]
         aliases = font.__dict__.setdefault("familiar_aliases", {})
         glyphs = glyph_item.glyphs
-        count, clusters = glyphs.num_glyphs, glyphs.log_clusters
+        count = glyphs.num_glyphs
+        # read (and edit) the glyphs as integers: five a glyph (id, width, x and y offsets,
+        # flags); a field at a time through cffi costs as much as WeasyPrint's drawing
+        size = ffi.sizeof("PangoGlyphInfo") // 4
+        info = memoryview(ffi.buffer(glyphs.glyphs, count * size * 4)).cast("i")
         offset, length = glyph_item.item.offset, glyph_item.item.length
         rtl = glyph_item.item.analysis.level % 2
-        ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
+        # the same line in the same font and size shapes to the same glyphs, and a glyph's
+        # code, once chosen, stays: a run seen before (a footer, a label) gets the same codes
+        seen = font.__dict__.setdefault("familiar_runs", {})
+        key = (font_size, rtl, offset, length, utf8)
+        if key in seen:
+            for i, alias in seen[key]:
+                info[i * size] = alias
+            continue
+        edits = seen[key] = []
+        clusters = ffi.unpack(glyphs.log_clusters, count)
+        to_unicode, widths = font.to_unicode, font.widths
         for i in range(count):
-            info = glyphs.glyphs[i]
-            gid = info.glyph
-            if gid == pango.PANGO_GLYPH_EMPTY or gid & pango.PANGO_GLYPH_UNKNOWN_FLAG:
-                continue
-            if gid >= font.glyph_count:
-                continue  # an alias already (the line is drawn again)
+            gid = info[i * size]
+            if gid == empty or gid & unknown or gid >= font.glyph_count:
+                continue  # nothing drawn, a missing glyph, or an alias already (drawn again)
             # the text WeasyPrint gives the glyph here: its cluster's on one glyph, "" on the rest
-            start = clusters[i]
             if rtl:
                 end = length if i == 0 else clusters[i - 1]
             else:
                 end = length if i == count - 1 else clusters[i + 1]
-            text = utf8[offset + start : offset + end].decode()
-            if gid not in font.widths:  # as WeasyPrint measures it
+            text = utf8[offset + clusters[i] : offset + end].decode()
+            width = widths.get(gid)
+            if width is None:  # as WeasyPrint measures it
+                ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
                 pango.pango_font_get_glyph_extents(pango_font, gid, ink, logical)
-                font.widths[gid] = round(logical.width * 1000 * FROM_UNITS / font_size)
-            width = font.widths[gid]
-            shift = info.geometry.x_offset / font_size
+                width = widths[gid] = round(logical.width * 1000 * FROM_UNITS / font_size)
+            shift = info[i * size + 2] / font_size
             if shift:
                 # a mark placed over its base: WeasyPrint moves the pen back after it, and
                 # extractors read that jump to the right as a space ("कृ ष्ण"); a code as wide
                 # as the pen moves here ends the glyph where the next one starts
-                width = round(info.geometry.width * 1000 * FROM_UNITS / font_size - shift, 1)
-            known = font.to_unicode.setdefault(gid, text)  # the glyph stays in the subset
-            if known == text and width == font.widths[gid]:
+                width = round(info[i * size + 1] * 1000 * FROM_UNITS / font_size - shift, 1)
+            known = to_unicode.setdefault(gid, text)  # the glyph stays in the subset
+            if known == text and width == widths[gid]:
                 continue
             alias = aliases.get((gid, text, width))
             if alias is None:
@@ -984,9 +996,10 @@ def _alias_glyphs(stream: Any, textbox: Any) -> None:
                 if alias > 0xFFFF:
                     continue  # no code left in a font this big: the text may extract wrong
                 aliases[gid, text, width] = alias
-                font.to_unicode[alias] = text
-                font.widths[alias] = width
-            info.glyph = alias
+                to_unicode[alias] = text
+                widths[alias] = width
+            info[i * size] = alias
+            edits.append((i, alias))
 
 
 def _map_alias_codes(document: Any, pdf: Any) -> None:
