@@ -192,16 +192,17 @@ def test_every_badge_has_its_names(letter_pdf):
 
 
 # Names whose glyphs are not one per character: reph, pre-base vowel signs, conjuncts, marks
-# placed over their base (Devanagari, Bengali, Tamil), Thai marks, joined Arabic
+# placed over their base (Devanagari, Bengali, Tamil), Thai marks, joined Arabic; and CJK
 CLUSTER_NAMES = ["श्रीनिवास कृष्णमूर्ति", "अर्पिता शर्मा", "क्षत्रिय", "অমিত্র চক্রবর্তী",
-                 "কার্তিক", "கார்த்திகேயன்", "கௌசல்யா", "ธนพร ศรีสุข", "ليلى حداد"]  # fmt: skip
+                 "কার্তিক", "கார்த்திகேயன்", "கௌசல்யா", "ธนพร ศรีสุข", "ليلى حداد",
+                 "山田 太郎", "김 민준", "陈伟"]  # fmt: skip
 
 
 def test_names_in_complex_scripts_extract_exactly_and_draw_as_weasyprint_draws(tmp_path,
                                                                               monkeypatch):  # fmt: skip
     """pypdf reads back each name exactly (a glyph that stands for different text in different
-    clusters gets a code of its own), and the pages look exactly as WeasyPrint draws them
-    without those codes."""
+    clusters gets a code of its own); CJK is drawn from Noto Sans CJK cut down to the event's
+    characters; and the pages look as WeasyPrint draws them without either."""
     site = ScratchSite.create(tmp_path / "site")
     guests = "".join(f"  - {{name: {name}}}\n" for name in CLUSTER_NAMES)
     site.event("names", "title: Names\nstart: 2026-12-04 17:30\n"
@@ -212,7 +213,11 @@ def test_names_in_complex_scripts_extract_exactly_and_draw_as_weasyprint_draws(t
     texts = texts_by_badge(target, layout, len(CLUSTER_NAMES))
     # a guest's badge: the first word big, the whole name below when it has more, the event
     assert sorted(t.split("\n")[-2] for t in texts) == sorted(CLUSTER_NAMES)
+    cut_down = [f for f in embedded_fonts(target) if "Familiar-CJK" in f[0]]
+    assert len(cut_down) == 2  # regular and bold
+    assert all(len(f[1].getGlyphOrder()) < 1000 for f in cut_down)  # not the 65,535 glyphs
     monkeypatch.setattr(badges, "cluster_text_codes", contextlib.nullcontext)
+    monkeypatch.setattr(badges, "cjk_faces", lambda *args: ("", None))
     assert run_cli(site, "names", "-o", str(plain)) == 0
     pages = len(pypdf.PdfReader(target).pages)
     for page_no in range(pages):

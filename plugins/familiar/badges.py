@@ -6,6 +6,7 @@ import argparse
 import base64
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import io
 import logging
@@ -13,6 +14,7 @@ import math
 import os
 import select
 import signal
+import string
 import sys
 import tempfile
 import tomllib
@@ -158,7 +160,7 @@ def get_layout(name: str, settings: FamiliarSettings | None = None) -> Layout:
 class Measurer:
     """Text widths in points, from Pango with WeasyPrint's own font configuration."""
 
-    def __init__(self, font_config: Any) -> None:
+    def __init__(self, font_config: Any, families: tuple[str, ...] = FONT_FAMILIES) -> None:
         from weasyprint.text.ffi import ffi, gobject, pango
 
         self.ffi, self.pango = ffi, pango
@@ -169,7 +171,7 @@ class Measurer:
         self.layouts = {}
         for weight in (400, 700):
             desc = ffi.gc(pango.pango_font_description_new(), pango.pango_font_description_free)
-            pango.pango_font_description_set_family(desc, ",".join(FONT_FAMILIES).encode())
+            pango.pango_font_description_set_family(desc, ",".join(families).encode())
             pango.pango_font_description_set_weight(desc, weight)
             # 100 CSS px: widths scale linearly because glyph positions are not rounded
             pango.pango_font_description_set_absolute_size(
@@ -637,9 +639,75 @@ def font_config() -> Any:
     return _FONT_CONFIG
 
 
-@lru_cache(maxsize=1)
-def _measurer(fc_id: int) -> Measurer:
-    return Measurer(font_config())
+@lru_cache(maxsize=2)
+def _measurer(fc_id: int, families: tuple[str, ...] = FONT_FAMILIES) -> Measurer:
+    return Measurer(font_config(), families)
+
+
+# Noto Sans CJK comes as two 20 MB font collections (regular, bold). WeasyPrint reads the whole
+# collection into memory to subset it, in each process that draws a CJK character: about 70 MB
+# more for the worker that renders the CJK names. A copy cut down to the event's CJK characters
+# (a few kB, made by HarfBuzz in milliseconds and kept in the cache) is declared with
+# @font-face and named in place of the collection, so neither the measuring nor the rendering
+# process opens the collection's glyphs. Its glyphs, metrics and layout tables are the
+# collection's own, so text measures and draws the same.
+CJK_FAMILY = "Noto Sans CJK JP"
+CJK_FROM = 0x1100  # Hangul Jamo and up: below, every character is drawn by an earlier family
+
+
+def cjk_faces(text: str, fc: Any, folder: Path) -> tuple[str, str | None]:
+    """@font-face rules for Noto Sans CJK cut down to the CJK characters of `text`, and the
+    family they declare; ("", None) when `text` has none."""
+    from weasyprint.text.ffi import ffi, gobject, harfbuzz, harfbuzz_subset, pango
+    from weasyprint.text.fonts import get_hb_object_data, get_pango_font_hb_face
+
+    if harfbuzz_subset is None or not any(ord(c) >= CJK_FROM for c in text):
+        return "", None
+    # every character, not only the CJK ones: Pango draws a space or a digit between CJK
+    # characters with the CJK font too, so the cut-down font must have whatever the whole one
+    # would have drawn
+    codepoints = sorted({ord(c) for c in text + string.printable})
+    context = ffi.gc(pango.pango_font_map_create_context(fc.font_map), gobject.g_object_unref)
+    faces: list[tuple[int, Path]] = []
+    for weight in (400, 700):
+        desc = ffi.gc(pango.pango_font_description_new(), pango.pango_font_description_free)
+        pango.pango_font_description_set_family(desc, CJK_FAMILY.encode())
+        pango.pango_font_description_set_weight(desc, weight)
+        font = pango.pango_font_map_load_font(fc.font_map, context, desc)
+        if font == ffi.NULL:
+            return "", None
+        font = ffi.gc(font, gobject.g_object_unref)
+        face = get_pango_font_hb_face(font)
+        # the font's own identity (its head table: version, dates, checksum) and the characters
+        head = harfbuzz.hb_face_reference_table(face, harfbuzz.hb_tag_from_string(b"head", -1))
+        length = ffi.new("unsigned int *")
+        identity = bytes(ffi.buffer(harfbuzz.hb_blob_get_data(head, length), length[0]))
+        harfbuzz.hb_blob_destroy(head)
+        key = hashlib.sha256(repr((weight, identity, codepoints)).encode()).hexdigest()[:20]
+        path = folder / f"cjk-{key}.otf"
+        if not path.is_file():
+            subset = ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(),
+                            harfbuzz_subset.hb_subset_input_destroy)  # fmt: skip
+            wanted = harfbuzz_subset.hb_subset_input_set(
+                subset, harfbuzz_subset.HB_SUBSET_SETS_UNICODE
+            )
+            harfbuzz.hb_set_add_sorted_array(
+                wanted, ffi.new(f"hb_codepoint_t[{len(codepoints)}]", codepoints), len(codepoints)
+            )
+            cut = harfbuzz_subset.hb_subset_or_fail(face, subset)
+            if cut == ffi.NULL:
+                logger.warning("badges: could not cut down %s; using it whole", CJK_FAMILY)
+                return "", None
+            data = get_hb_object_data(ffi.gc(cut, harfbuzz.hb_face_destroy))
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        faces.append((weight, path))
+    family = "Familiar CJK " + hashlib.sha256(repr(faces).encode()).hexdigest()[:12]
+    css = "".join(f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); '
+                  f"font-weight: {weight} }}\n" for weight, path in faces)  # fmt: skip
+    return css, family
 
 
 def local_fetcher(roots: list[Path]) -> Any:
@@ -656,7 +724,7 @@ def local_fetcher(roots: list[Path]) -> Any:
 
     allowed = [root.resolve() for root in roots]
     types = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
-             ".svg": "image/svg+xml", ".css": "text/css"}  # fmt: skip
+             ".svg": "image/svg+xml", ".css": "text/css", ".otf": "font/otf"}  # fmt: skip
     headers: dict[str, EmailMessage] = {}
     for suffix, mime in types.items():
         headers[suffix] = EmailMessage()
@@ -681,13 +749,13 @@ def template_files(settings: FamiliarSettings) -> list[Path]:
     return sorted(folder.glob("badge*"))
 
 
-def page_css(layout: Layout) -> str:
-    families = ", ".join(f'"{f}"' if " " in f else f for f in FONT_FAMILIES)
+def page_css(layout: Layout, families: tuple[str, ...] = FONT_FAMILIES) -> str:
+    names = ", ".join(f'"{f}"' if " " in f else f for f in families)
     return (
         f"@page {{ size: {layout.page_width}pt {layout.page_height}pt; margin: 0 }}\n"
         f".sheet {{ width: {layout.page_width}pt; height: {layout.page_height}pt }}\n"
         f".badge {{ width: {layout.width}pt; height: {layout.height}pt }}\n"
-        f"body {{ font-family: {families} }}\n"
+        f"body {{ font-family: {names} }}\n"
     )
 
 
@@ -707,12 +775,24 @@ def render_pdf(
 
     layout = job.layout
     fc = font_config()
-    measurer = _measurer(id(fc))
     design = Design(layout.width, layout.height)
     offset = settings.badge_offset
     css_dir = settings.theme_path / "templates" / "familiar"
-    base_css = (css_dir / "badges.css").read_text(encoding="utf-8") + "\n" + page_css(layout)
     fetcher = local_fetcher([settings.cache_path, settings.theme_path, photos.root])
+    # every text of the badges is in the event line and the attendees' fields (a superset)
+    text = event_line(job.event, settings) + "".join(repr(p) for p in job.people)
+    faces, cjk = cjk_faces(text, fc, settings.cache_path / "badges" / "fonts")
+    families = FONT_FAMILIES
+    if cjk is not None:
+        at = FONT_FAMILIES.index(CJK_FAMILY)
+        families = (*FONT_FAMILIES[:at], cjk, *FONT_FAMILIES[at:])
+        # declared here, before measuring and forking: measured with the cut-down font too,
+        # and each worker finds it declared already
+        weasyprint.CSS(string=faces, base_url=str(css_dir), url_fetcher=fetcher, font_config=fc)
+    measurer = _measurer(id(fc), families)
+    base_css = "\n".join(
+        [faces, (css_dir / "badges.css").read_text(encoding="utf-8"), page_css(layout, families)]
+    )
 
     def render(source: tuple[str, str]) -> bytes:
         html, css = source
@@ -807,6 +887,8 @@ def in_children(
                     read_end, write_end = os.pipe()
                     sys.stdout.flush()
                     sys.stderr.flush()
+                    gc.collect()
+                    gc.freeze()
                     pid = os.fork()
                     if pid == 0:  # the child: render, write, leave without running exit handlers
                         code = 1
@@ -841,6 +923,7 @@ def in_children(
                     else:
                         results[run] = out.read_bytes()
         finally:  # on an error in this process: stop and reap the workers still running
+            gc.unfreeze()
             for fd, (pid, _) in running.items():
                 os.close(fd)
                 with contextlib.suppress(OSError):
