@@ -40,6 +40,9 @@ class Community:
     errors: list[FieldError] = field(default_factory=list)
     warnings: list[FieldError] = field(default_factory=list)
     paths_by_slug: dict[str, list[str]] = field(default_factory=dict)
+    # slug -> a hash of the member's parsed profile, computed once when the file is parsed and
+    # kept in the profile cache: pages keyed by the members they show compare these
+    digests: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def members_dir(self) -> Path:
@@ -158,8 +161,10 @@ def _slug_map(members, values_of) -> dict[str, str]:
     return {value: slugs[key] for key, (_, counter) in groups.items() for value in counter}
 
 
-Loaded = tuple[str, str, Member | None, list[FieldError]]  # slug, display path, member, errors
+# slug, display path, member, errors, digest of the member
+Loaded = tuple[str, str, Member | None, list[FieldError], str]
 _LOADER_CODE = ("loading.py", "fields.py", "models.py", "handles.py", "text.py")
+CACHE_FORMAT = "2"  # raise when Loaded changes shape
 PARALLEL_FROM = 2000  # profiles; below this, starting worker processes costs more than it saves
 
 
@@ -168,7 +173,9 @@ def _load_member(path: Path, root: Path, ctx: dict[str, Any]) -> Loaded:
     member = None
     if not errors:
         member, errors = member_from_doc(doc, ctx)
-    return doc.slug, doc.display, member, errors
+    # repr of a frozen dataclass of text, numbers, dates and tuples: all a page can show
+    key = hashlib.blake2b(repr(member).encode("utf-8"), digest_size=12).hexdigest()
+    return doc.slug, doc.display, member, errors, key
 
 
 def _load_chunk(args: tuple[list[Path], Path, dict[str, Any]]) -> list[Loaded]:
@@ -198,7 +205,7 @@ class ProfileCache:
     def __init__(self, folder: Path, ctx: dict[str, Any]) -> None:
         self.path = folder / "profiles.pickle"
         code = Path(__file__).parent
-        h = hashlib.blake2b(repr(ctx).encode(), digest_size=16)
+        h = hashlib.blake2b(repr((ctx, CACHE_FORMAT)).encode(), digest_size=16)
         for name in _LOADER_CODE:
             h.update((code / name).read_bytes())
         self.version = h.hexdigest()
@@ -284,10 +291,11 @@ def load_community(settings: FamiliarSettings, only: list[Path] | None = None) -
     ctx = {"timezone": settings.timezone}
     root = settings.site_root
     members: list[Member] = []
-    for slug, display, member, errors in load_members(settings, ctx):
+    for slug, display, member, errors, key in load_members(settings, ctx):
         c.paths_by_slug.setdefault(slug, []).append(display)
         if member is not None and len(c.paths_by_slug[slug]) == 1:
             members.append(member)
+            c.digests[slug] = key
         c.errors.extend(errors)
     c.all_members = sorted(members, key=lambda m: sort_key(m.name))
     for path in find_content_files(settings.events_path):

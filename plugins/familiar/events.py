@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import photos as photo_pipeline
 from .community import Community
 from .models import Event, Guest, Member, initials
+from .pagecache import digest
 from .text import render_markdown, sort_key, taxonomy_key
 
 if TYPE_CHECKING:
@@ -62,13 +63,35 @@ class Introduction:
 
 def attendees(community: Community, event: Event) -> list[Attendee]:
     """Everyone coming to `event`, organizers first, then by known_as; hidden members never."""
-    earlier = {e.slug for e in community.events if e.start < event.start and not e.cancelled}
-    people: list[Attendee] = []
+    people = community._once(f"attendees:{id(event)}", lambda: _attendees(community, event))
+    return list(people)
+
+
+def _coming_index(community: Community) -> dict[str, list[Member]]:
+    """Event slug -> published members who attend or organise it, in directory order."""
+    index: dict[str, list[Member]] = defaultdict(list)
     for m in community.published:
-        organizer = m.slug in event.organizers
-        if event.slug not in m.attending and not organizer:
-            continue
-        first = not any(slug in earlier for slug in m.attending)
+        for slug in dict.fromkeys(m.attending):
+            index[slug].append(m)
+    return index
+
+
+def _attendees(community: Community, event: Event) -> list[Attendee]:
+    earlier = {e.slug for e in community.events if e.start < event.start and not e.cancelled}
+    coming = community._once("coming", lambda: _coming_index(community))
+    organizers = set(event.organizers)
+    by_slug = community.members_by_slug
+    wanted = {m.slug for m in coming.get(event.slug, ())} | {
+        o for o in organizers if o in by_slug and by_slug[o].published
+    }
+    position = community._once(
+        "position", lambda: {m.slug: i for i, m in enumerate(community.published)}
+    )
+    people: list[Attendee] = []
+    for slug in sorted(wanted, key=position.__getitem__):  # directory order, as ties need
+        m = by_slug[slug]
+        organizer = slug in organizers
+        first = not any(e in earlier for e in m.attending)
         people.append(Attendee(m.known_as, m.name, m.business, member=m, organizer=organizer,
                                first_timer=first))  # fmt: skip
     for g in event.guests:
@@ -331,19 +354,47 @@ def event_pages(site: Site, out: Output) -> None:
         return {"event": e, "when": when_text(e, s.timezone), "count": counts[e.slug],
                 "url": site.url(f"events/{e.slug}/")}  # fmt: skip
 
-    site.write_page(
+    lists = {"upcoming": [row(e) for e in upcoming], "past": [row(e) for e in past]}
+    site.write_cached(
         out,
-        "events/",
-        "events.html",
+        "events/index.html",
+        digest("events", lists),
+        lambda: site.render(
+            "events.html",
+            page_url=site.url("events/"),
+            calendar_url=site.url("events/calendar.ics"),
+            **lists,
+        ),
         "events",
-        upcoming=[row(e) for e in upcoming],
-        past=[row(e) for e in past],
-        calendar_url=site.url("events/calendar.ics"),
     )
+    members = site.community.members_by_slug
     for e in site.community.events:
-        ctx = event_context(site, e)
         base = f"events/{e.slug}/"
+        files = {
+            "event": base + "index.html",
+            "event-faces": base + "faces/index.html",
+            "event-checkin": base + "checkin/index.html",
+            "event-csv": base + "checkin.csv",
+        }
+        people = attendees(site.community, e)
+        # all the event's four files show: the event, who is coming (as their cards), its
+        # organizers and whether it is still to come
+        key = digest(
+            "event",
+            e,
+            is_upcoming(e, s.today, s.timezone),
+            [(site.card_key(a.member) if a.member else a.guest, a.organizer, a.first_timer)
+             for a in people],
+            [site.card_key(members[o]) for o in e.organizers if o in members],
+        )  # fmt: skip
+        fresh = [site.unchanged(out, rel, key) for rel in files.values()]
+        if all(fresh):
+            for kind in files:
+                site.count(kind)
+            continue
+        ctx = event_context(site, e)
         site.write_page(out, base, "event.html", "event", **ctx)
         site.write_page(out, base + "faces/", "faces.html", "event-faces", **ctx)
         site.write_page(out, base + "checkin/", "checkin.html", "event-checkin", **ctx)
-        out.write(base + "checkin.csv", checkin_csv([c["a"] for c in ctx["cards"]]))
+        out.write(files["event-csv"], checkin_csv([c["a"] for c in ctx["cards"]]))
+        site.count("event-csv")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .models import Member
 from .output import Output
+from .pagecache import digest
 from .photos import placeholder_colour
 
 if TYPE_CHECKING:
@@ -108,22 +109,34 @@ def write_listing(
     template: str,
     page_kind: str,
     members: Sequence[Member],
+    about: Any,
     **context: Any,
 ) -> list[Pager]:
     """Write `members` in pages of the site's page size; the template gets `cards`, `pager`,
-    `total` and `page_size` besides `context`. Returns the pagers, page 1 first."""
+    `total` and `page_size` besides `context`. Returns the pagers, page 1 first.
+
+    `about` is a small value that stands for `context` in each page's key (with the template,
+    the page's place in the listing and the card keys of its members): a page whose key is as
+    the last build left it is kept without being rendered.
+    """
     runs = chunks(members, site.settings.page_size)
     all_pagers = pagers(base, len(runs), site.url)
+    size = site.settings.page_size
     for run, pager in zip(runs, all_pagers, strict=True):
-        site.write_page(
-            out,
-            pager.path,
-            template,
-            page_kind,
-            cards=[card(site, m) for m in run],
-            pager=pager,
-            total=len(members),
-            page_size=site.settings.page_size,
-            **context,
-        )
+        rel = pager.path + "index.html"
+        key = digest(template, rel, pager.count, len(members), size, about,
+                     [site.card_key(m) for m in run])  # fmt: skip
+
+        def make(run: Sequence[Member] = run, pager: Pager = pager) -> str:
+            return site.render(
+                template,
+                page_url=pager.url,
+                cards=[card(site, m) for m in run],
+                pager=pager,
+                total=len(members),
+                page_size=size,
+                **context,
+            )
+
+        site.write_cached(out, rel, key, make, page_kind)
     return all_pagers

@@ -41,7 +41,7 @@ class PageCache:
     def __init__(self, cache_dir: Path, print_: str) -> None:
         self.path = cache_dir / FILE
         self.print = print_
-        self.old: dict[str, str] = {}
+        self.old: dict[str, list] = {}
         self.new: dict[str, str] = {}
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -51,16 +51,32 @@ class PageCache:
             pass
 
     def fresh(self, root: Path, rel: str, key: str) -> bool:
-        """Whether `rel` in the output folder was written from exactly this key and is still there."""
-        return self.old.get(rel) == key and os.path.exists(os.path.join(root, rel))
+        """Whether `rel` in the output folder was written from exactly this key and is still
+        as the last build left it (same size and modification time: not edited by hand)."""
+        old = self.old.get(rel)
+        if not old or old[0] != key:
+            return False
+        try:
+            st = os.stat(f"{root}/{rel}")
+        except OSError:
+            return False
+        return old[1] == st.st_size and old[2] == st.st_mtime_ns
 
     def record(self, rel: str, key: str) -> None:
         self.new[rel] = key
 
-    def save(self) -> None:
-        """Keep this build's keys (only of files this build made) for the next build."""
+    def save(self, root: Path) -> None:
+        """Keep this build's keys (only of files this build made, as they now are in the output
+        folder `root`) for the next build."""
+        keys = {}
+        for rel, key in self.new.items():
+            try:
+                st = os.stat(f"{root}/{rel}")
+            except OSError:
+                continue
+            keys[rel] = [key, st.st_size, st.st_mtime_ns]
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps({"fingerprint": self.print, "keys": self.new}, sort_keys=True)
+        data = json.dumps({"fingerprint": self.print, "keys": keys}, sort_keys=True)
         tmp = self.path.with_suffix(f".tmp{os.getpid()}")
         tmp.write_text(data, encoding="utf-8")
         os.replace(tmp, self.path)

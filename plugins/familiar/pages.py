@@ -19,12 +19,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from . import photos as photo_pipeline
 from .badges import badge_files
+from .buildstamp import BuildStamp
 from .community import Community, load_community
 from .errors import ContentErrors, FieldError
 from .events import event_pages, where_to_meet
 from .ics import calendar_files
 from .models import Member
-from .output import Output
+from .output import MANIFEST, Output
 from .pagecache import PageCache, digest, fingerprint
 from .settings import FamiliarSettings, read_settings
 from .structured import member_extras
@@ -47,6 +48,19 @@ class Site:
     photos: dict[str, photo_pipeline.PhotoSet] = field(default_factory=dict)
     pages: dict[str, int] = field(default_factory=dict)
     cache: PageCache | None = None
+    warnings: list[FieldError] = field(default_factory=list)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def card_key(self, m: Member) -> str:
+        """A hash of all that shows of `m` wherever they appear (their profile and photo): a
+        page's key lists the card keys of the members on it."""
+        keys = self._memo.setdefault("card_key", {})
+        key = keys.get(m.slug)
+        if key is None:
+            p = self.photos.get(m.slug)
+            profile = self.community.digests.get(m.slug) or m
+            key = keys[m.slug] = digest(profile, (p.alt, p.variants) if p else None)
+        return key
 
     def count(self, page_kind: str, n: int = 1) -> None:
         self.pages[page_kind] = self.pages.get(page_kind, 0) + n
@@ -138,7 +152,8 @@ def directory_pages(site: Site, out: Output) -> None:
     jump: dict[str, int] = {}
     for i, m in enumerate(listed):
         jump.setdefault(index_letter(m.name), i // site.settings.page_size + 1)
-    write_listing(site, out, "", "directory.html", "directory", listed, jump=list(jump.items()))
+    jump_bar = list(jump.items())
+    write_listing(site, out, "", "directory.html", "directory", listed, jump_bar, jump=jump_bar)
 
 
 def member_key(site: Site, m: Member) -> str:
@@ -151,7 +166,7 @@ def member_key(site: Site, m: Member) -> str:
         categories.get(m.category or ""),
         places.get(m.neighbourhood or ""),
     )
-    return digest(m, site.photos.get(m.slug), links, where_to_meet(site, m))
+    return digest(site.card_key(m), links, where_to_meet(site, m))
 
 
 def render_member(site: Site, m: Member) -> str:
@@ -219,13 +234,25 @@ def taxonomy_pages(site: Site, out: Output) -> None:
         ("categories", site.community.categories(), "Business categories"),
         ("neighbourhoods", site.community.neighbourhoods(), "Neighbourhoods"),
     ):
-        site.write_page(out, f"{kind}/", "terms.html", kind, terms=terms, kind=kind, title=title)
+        index_key = digest("terms", kind, title, [(t.name, t.slug, len(t.members)) for t in terms])
+        site.write_cached(
+            out,
+            f"{kind}/index.html",
+            index_key,
+            lambda kind=kind, terms=terms, title=title: site.render(
+                "terms.html", page_url=site.url(f"{kind}/"), terms=terms, kind=kind, title=title
+            ),
+            kind,
+        )
         # a term shared by thousands is paginated like the directory (listings.py)
         from .listings import write_listing
 
         for term in terms:
             base = f"{kind}/{term.slug}/"
-            write_listing(site, out, base, "term.html", kind, term.members, term=term, kind=kind)
+            about = (kind, term.name, term.slug)
+            write_listing(
+                site, out, base, "term.html", kind, term.members, about, term=term, kind=kind
+            )
 
 
 def photo_files(site: Site, out: Output) -> None:
@@ -291,16 +318,41 @@ class FamiliarGenerator:
         self.context = context
         self.settings = read_settings(settings)
         self.site: Site | None = None
+        self.stamp: BuildStamp | None = None
 
     def generate_context(self) -> None:
+        stamp = BuildStamp(self.settings)
+        last = stamp.current()
+        if last is not None:
+            # the same inputs as the last good build, whose output is all still there: the
+            # build would write the same bytes, so it writes nothing (and says what it said)
+            for w in last.get("warnings", []):
+                logger.warning("%s", w)
+            logger.info(
+                "Familiar: nothing changed since the last build (%s member pages); "
+                "the output folder is up to date",
+                last.get("member_pages", "?"),
+            )
+            return
+        stamp.forget()
+        self.stamp = stamp
         site = build_site(self.settings)
         self.site = site
         self.context["familiar"] = site.community
 
     def generate_output(self, writer: Any = None) -> None:
-        assert self.site is not None
+        if self.site is None:  # nothing changed (generate_context said so)
+            return
         out = Output(self.settings.output_path)
         write_site(self.site, out)
+        if self.stamp is not None:
+            self.stamp.save(
+                out.written | {MANIFEST},
+                {
+                    "member_pages": self.site.pages.get("member", 0),
+                    "warnings": [str(w) for w in self.site.warnings],
+                },
+            )
 
 
 def build_site(settings: FamiliarSettings) -> Site:
@@ -311,14 +363,15 @@ def build_site(settings: FamiliarSettings) -> Site:
     # unsafe photo through. The same problem found twice is reported once.
     prepared = photo_pipeline.prepare(community.published, settings)
     errors: list[FieldError] = sorted(set(community.errors) | set(prepared.errors))
-    for w in sorted(set(community.warnings) | set(prepared.warnings)):
+    warnings = sorted(set(community.warnings) | set(prepared.warnings))
+    for w in warnings:
         logger.warning("%s", w)
     if errors:
         for e in sorted(errors):
             logger.error("%s", e)
         raise ContentErrors(errors)
     load_markdown_cache(settings.cache_path / "markdown.json")
-    site = Site(community, settings, make_env(settings), prepared.photos)
+    site = Site(community, settings, make_env(settings), prepared.photos, warnings=warnings)
     from .listings import card_html
 
     site.env.globals["card_html"] = lambda c, lazy: card_html(site, c["member"], lazy)
@@ -336,7 +389,7 @@ def write_site(site: Site, out: Output) -> list[str]:
     check_nothing_lost(site)
     removed = out.finish()
     if site.cache is not None:
-        site.cache.save()
+        site.cache.save(out.root)
         save_markdown_cache(site.settings.cache_path / "markdown.json")
     logger.info(
         "Familiar: %d member pages, %d files changed, %d stale files removed",

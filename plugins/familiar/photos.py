@@ -20,6 +20,7 @@ whose face is elsewhere sets `photo_focus`.
 from __future__ import annotations
 
 import colorsys
+import functools
 import hashlib
 import io
 import json
@@ -567,6 +568,7 @@ def contrast_ratio(a: str, b: str) -> float:
 PLACEHOLDER_TEXT = "#ffffff"  # the placeholder's initials (site.css .placeholder colour)
 
 
+@functools.cache  # asked for on every page that shows the member
 def placeholder_colour(slug: str) -> str:
     """A background colour derived from the slug, dark enough for white initials (>= 4.5:1)."""
     hue = int(hashlib.sha1(slug.encode()).hexdigest()[:4], 16) % 360

@@ -1,0 +1,138 @@
+"""Rebuilds: a build with nothing changed writes nothing; any change to an input or an output
+file makes the build run in full again."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NOTHING = "nothing changed since the last build"
+ATTENDS = "interests: [Kayaking]\nattending: [meetup]\n"
+
+
+def mtimes(site) -> dict[str, int]:
+    return {
+        p.relative_to(site.output).as_posix(): p.stat().st_mtime_ns
+        for p in site.output.rglob("*")
+        if p.is_file()
+    }
+
+
+def skipped(site, **overrides) -> bool:
+    """Whether `site.build(**overrides)` stopped early: a full build writes a new stamp (Pelican's log filter
+    drops a message it has seen before in this process, so the log cannot tell)."""
+    stamp = site.root / ".familiar-cache" / "build-stamp.json"
+
+    def state():
+        return (stamp.stat().st_ino, stamp.stat().st_mtime_ns) if stamp.exists() else None
+
+    before = state()
+    site.build(**overrides)
+    return before is not None and state() == before
+
+
+@pytest.fixture
+def two(site):
+    site.member("ann", f"name: Ann Keep\n{ATTENDS}")
+    site.member("bob", f"name: Bob Change\n{ATTENDS}")
+    site.event(
+        "meetup",
+        "title: Meetup\nstart: 2026-12-03 18:00\nend: 2026-12-03 20:00\n"
+        "venue: {name: The Hall, address: 1 Quay Street}\n",
+    )
+    site.build()
+    return site
+
+
+def test_a_build_with_nothing_changed_writes_nothing(two):
+    before = mtimes(two)
+    assert skipped(two)
+    assert mtimes(two) == before
+
+
+def test_an_edited_profile_is_built(two):
+    two.member("bob", f"name: Bob Changed\n{ATTENDS}")
+    assert not skipped(two)
+    assert "Bob Changed" in two.html("members/bob/").get_text()
+    assert "Bob Changed" in two.html("interests/kayaking/").get_text()
+    assert skipped(two)
+
+
+def test_a_touched_profile_builds_again_and_writes_nothing_new(two):
+    before = mtimes(two)
+    path = two.content / "members" / "ann.md"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert not skipped(two)
+    assert mtimes(two) == before
+
+
+def test_a_deleted_or_edited_output_file_is_made_again(two):
+    page = two.output / "members" / "ann" / "index.html"
+    good = page.read_bytes()
+    page.unlink()
+    assert not skipped(two)
+    assert page.read_bytes() == good
+    page.write_bytes(good.replace(b"Ann Keep", b"Ann Kept"))  # same length, by hand
+    assert not skipped(two)
+    assert page.read_bytes() == good
+
+
+def test_a_new_day_or_other_settings_build_again(two):
+    assert not skipped(two, FAMILIAR_TODAY="2026-12-10")
+    text = two.html("events/").get_text()
+    assert "Past" in text or "past" in text
+    assert not skipped(two, FAMILIAR_TODAY="2026-12-10", SITENAME="Other")
+    assert skipped(two, FAMILIAR_TODAY="2026-12-10", SITENAME="Other")
+
+
+def test_a_template_change_builds_again(two, tmp_path):
+    import shutil
+
+    repo = Path(__file__).resolve().parent.parent
+    theme = tmp_path / "theme"
+    shutil.copytree(repo / "theme", theme)
+    assert not skipped(two, THEME=str(theme))
+    assert skipped(two, THEME=str(theme))
+    member = theme / "templates" / "familiar" / "member.html"
+    member.write_text(
+        member.read_text().replace("{% block content %}", "{% block content %}<p id=x>Hi</p>", 1)
+    )
+    assert not skipped(two, THEME=str(theme))
+    assert two.html("members/ann/").select_one("#x") is not None
+
+
+def test_warnings_are_repeated_when_nothing_changed(two):
+    from PIL import Image
+
+    Image.new("RGB", (120, 120), (200, 90, 40)).save(two.content / "members" / "cat.jpg")
+    two.member("cat", "name: Cat\nphoto: cat.jpg\n")
+    pelican = [
+        sys.executable,
+        "-m",
+        "pelican",
+        "content",
+        "-s",
+        "pelicanconf.py",
+        "-o",
+        "output",
+        "-v",
+    ]
+    runs = [subprocess.run(pelican, cwd=two.root, capture_output=True, text=True) for _ in "12"]
+    assert [r.returncode for r in runs] == [0, 0]
+    assert NOTHING not in runs[0].stdout + runs[0].stderr
+    assert NOTHING in " ".join((runs[1].stdout + runs[1].stderr).split())
+    for r in runs:
+        assert "cat.md:3: photo:" in r.stdout + r.stderr
+
+
+def test_a_failed_build_leaves_no_stamp(two):
+    bad = two.member("zed", "name: Zed\nintrests: [x]\n")
+    with pytest.raises(SystemExit):
+        two.build()
+    bad.unlink()  # the inputs are now exactly as the last good build found them
+    assert not skipped(two)
+    assert skipped(two)
