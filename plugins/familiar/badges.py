@@ -993,12 +993,13 @@ def cluster_text_codes() -> Iterator[None]:
     from weasyprint.draw import text as draw_text
 
     original = draw_text.draw_first_line
+    seen: dict[tuple[Any, ...], list[tuple[int, int]]] = {}  # runs drawn: their codes
 
     def draw_first_line(stream: Any, textbox: Any, text_overflow: str, block_ellipsis: str,
                         matrix: Any) -> Any:  # fmt: skip
         # ellipsis changes the text and lays the line out again after this; leave it alone
         if text_overflow != "ellipsis" and block_ellipsis == "none" and textbox.text.strip():
-            _alias_glyphs(stream, textbox)
+            _alias_glyphs(stream, textbox, seen)
         return original(stream, textbox, text_overflow, block_ellipsis, matrix)
 
     draw_text.draw_first_line = draw_first_line
@@ -1008,7 +1009,7 @@ def cluster_text_codes() -> Iterator[None]:
         draw_text.draw_first_line = original
 
 
-def _alias_glyphs(stream: Any, textbox: Any) -> None:
+def _alias_glyphs(stream: Any, textbox: Any, seen: dict[tuple[Any, ...], Any]) -> None:
     """Give the glyphs of the line WeasyPrint is about to draw the codes of the text they stand
     for here: the glyph id when it is new or stands for the same text, else an alias."""
     from weasyprint.text.ffi import FROM_UNITS, ffi, pango
@@ -1019,34 +1020,37 @@ def _alias_glyphs(stream: Any, textbox: Any) -> None:
     line = pango.pango_layout_get_line_readonly(layout.layout, 0)
     utf8 = layout.text.encode()
     empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
+    size = ffi.sizeof("PangoGlyphInfo") // 4  # five integers a glyph: id, width, x, y, flags
     run = line.runs
     while run != ffi.NULL:
         glyph_item = run.data
         run = run.next
-        pango_font = glyph_item.item.analysis.font
+        item, glyphs = glyph_item.item, glyph_item.glyphs
+        pango_font = item.analysis.font
+        offset, length, rtl = item.offset, item.length, item.analysis.level % 2
+        # the same line in the same font shapes to the same glyphs, and a glyph's code, once
+        # chosen, stays: a run seen before in this document (a footer, a label) gets the same
+        # codes without a look at its glyphs (the font lives as long as the document)
+        key = (int(ffi.cast("uintptr_t", pango_font)), rtl, offset, length, utf8)
+        edits = seen.get(key)
+        if edits is not None:
+            if edits:
+                ints = memoryview(ffi.buffer(glyphs.glyphs, glyphs.num_glyphs * size * 4))
+                ints = ints.cast("i")
+                for i, alias in edits:
+                    ints[i * size] = alias
+            continue
+        edits = seen[key] = []
         font, font_size = stream.add_font(pango_font)
         if font.bitmap or font.png or font.svg or font.colr or font.type != "ttf":
             continue  # emoji, drawn apart; CFF fonts, which cannot take a CIDToGIDMap
         if pango.pango_version() < 14802:  # as WeasyPrint does (Pango bug 530)
             font_size = textbox.style["font_size"]
         aliases = font.__dict__.setdefault("familiar_aliases", {})
-        glyphs = glyph_item.glyphs
         count = glyphs.num_glyphs
-        # read (and edit) the glyphs as integers: five a glyph (id, width, x and y offsets,
-        # flags); a field at a time through cffi costs as much as WeasyPrint's drawing
-        size = ffi.sizeof("PangoGlyphInfo") // 4
+        # read (and edit) the glyphs as integers: a field at a time through cffi costs as much
+        # as WeasyPrint's drawing
         info = memoryview(ffi.buffer(glyphs.glyphs, count * size * 4)).cast("i")
-        offset, length = glyph_item.item.offset, glyph_item.item.length
-        rtl = glyph_item.item.analysis.level % 2
-        # the same line in the same font and size shapes to the same glyphs, and a glyph's
-        # code, once chosen, stays: a run seen before (a footer, a label) gets the same codes
-        seen = font.__dict__.setdefault("familiar_runs", {})
-        key = (font_size, rtl, offset, length, utf8)
-        if key in seen:
-            for i, alias in seen[key]:
-                info[i * size] = alias
-            continue
-        edits = seen[key] = []
         clusters = ffi.unpack(glyphs.log_clusters, count)
         to_unicode, widths = font.to_unicode, font.widths
         for i in range(count):
