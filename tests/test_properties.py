@@ -9,7 +9,7 @@ from pathlib import Path
 from familiar.errors import FieldError
 from familiar.loading import load_file
 from familiar.models import Event, Member, event_from_doc, member_from_doc
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 # Pieces of YAML and Markdown that reach the deeper paths: fences, keys, flow collections,
@@ -57,6 +57,7 @@ def _check(data: bytes, suffix: str, kind: str) -> None:
 
 @settings(max_examples=250, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
 @given(data=profiles, suffix=st.sampled_from([".md", ".yaml"]))
+@example(data=b"?", suffix=".yaml")  # an empty key: found by this test, named "(empty)" since
 def test_any_bytes_as_a_profile(data, suffix):
     _check(data, suffix, "members")
 

@@ -114,7 +114,7 @@ def check_photo_files(c: Community) -> Iterable[FieldError]:
             problem, _ = photos.source_problem(c.members_dir, m.photo)
             if problem:
                 yield FieldError(m.source, m.line_of("photo"), "photo", problem)
-    prepared = photos.prepare(c.published, c.settings)
+    prepared = c._once("prepared_photos", lambda: photos.prepare(c.published, c.settings))
     yield from prepared.errors
     yield from prepared.warnings
 

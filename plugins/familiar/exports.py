@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import social
 from .models import Event, Member
+from .pagecache import digest
 from .structured import _first_paragraph, is_absolute, public_attendees
 from .text import render_markdown
 
@@ -128,11 +129,8 @@ def vcard(site: Site, m: Member) -> bytes:
 def vcards(site: Site, out: Output) -> None:
     """/members/<slug>/<slug>.vcf for every member with a page; a card whose member and photo
     are unchanged since the last build is kept as it is."""
-    from .pagecache import digest
-
     for m in site.community.published:
-        photo = site.photos.get(m.slug)
-        key = digest("vcard", m, photo)
+        key = digest("vcard", site.card_key(m))
         site.write_cached(out, vcard_rel(m), key, lambda m=m: vcard(site, m), "vcard")
 
 
@@ -386,10 +384,37 @@ def directory_data(site: Site) -> dict[str, Any]:
     }
 
 
+def directory_text(site: Site) -> str:
+    """directory.json's text: the data of `directory_data`, one member or event a line (a diff
+    of two versions shows who changed). Each member's line is kept between builds by the
+    inputs it is made from, so a rebuild at ten thousand members makes only the changed ones."""
+    events = site.community.events_by_slug
+    kept = site.fragments("directory")
+    lines = []
+    for m in site.community.listed:
+        key = digest(site.card_key(m), [s for s in m.attending if s in events])
+        lines.append(kept.get(m.slug, key, lambda m=m: _line(_member_json(site, m))))
+    head = {
+        "version": DIRECTORY_VERSION,
+        "site": {"name": site.settings.site_name, "url": site.url("")},
+    }
+    return (
+        _line(head)[:-1]
+        + ',\n"members": [\n'
+        + ",\n".join(lines)
+        + '\n],\n"events": [\n'
+        + ",\n".join(_line(_event_json(site, e)) for e in site.community.events)
+        + "\n]}\n"
+    )
+
+
+def _line(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ": "))
+
+
 def directory_json(site: Site, out: Output) -> None:
     """/directory.json: the public fields of listed members and of events (docs/directory-json.md)."""
-    text = json.dumps(directory_data(site), ensure_ascii=False, indent=1)
-    out.write("directory.json", text + "\n")
+    out.write("directory.json", directory_text(site))
 
 
 def _register() -> None:

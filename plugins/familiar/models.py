@@ -334,8 +334,11 @@ def _read_fields(
             hint = (
                 f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(schema)}"
             )
+            # an empty key (a line that is only "?" or ":") still needs a name in the message
             errors.append(
-                FieldError(doc.display, line, key[:60], f"is not a field Familiar knows{hint}")
+                FieldError(
+                    doc.display, line, key[:60] or "(empty)", f"is not a field Familiar knows{hint}"
+                )
             )
     for key, reader in schema.items():
         if key not in doc.fields and getattr(reader, "required", False):

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,40 @@ class PageCache:
             keys[rel] = [key, st.st_size, st.st_mtime_ns]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"fingerprint": self.print, "keys": keys}, sort_keys=True)
+        tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(data, encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+class Fragments:
+    """Pieces of text made per member (their entry in /search.json or /directory.json), kept
+    between builds by key, so an index of ten thousand members is re-made from the one that
+    changed. Forgotten with the page keys when templates, code or settings change."""
+
+    def __init__(self, cache_dir: Path, name: str, print_: str) -> None:
+        self.path = cache_dir / f"fragments-{name}.json"
+        self.print = print_
+        self.old: dict[str, list[str]] = {}
+        self.new: dict[str, list[str]] = {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("fingerprint") == print_:
+                self.old = data.get("items", {})
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def get(self, name: str, key: str, make: Callable[[], str]) -> str:
+        """The text for `name` made from inputs hashed as `key`: kept, else made by `make()`."""
+        hit = self.old.get(name)
+        text = hit[1] if hit and hit[0] == key else make()
+        self.new[name] = [key, text]
+        return text
+
+    def save(self) -> None:
+        if self.new == self.old:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps({"fingerprint": self.print, "items": self.new}, ensure_ascii=False)
         tmp = self.path.with_suffix(f".tmp{os.getpid()}")
         tmp.write_text(data, encoding="utf-8")
         os.replace(tmp, self.path)

@@ -26,7 +26,7 @@ from .events import event_pages, where_to_meet
 from .ics import calendar_files
 from .models import Member
 from .output import MANIFEST, Output
-from .pagecache import PageCache, digest, fingerprint
+from .pagecache import Fragments, PageCache, digest, fingerprint
 from .settings import FamiliarSettings, read_settings
 from .structured import member_extras
 from .text import index_letter, load_markdown_cache, render_markdown, save_markdown_cache
@@ -61,6 +61,14 @@ class Site:
             profile = self.community.digests.get(m.slug) or m
             key = keys[m.slug] = digest(profile, (p.alt, p.variants) if p else None)
         return key
+
+    def fragments(self, name: str) -> Fragments:
+        """Per-member pieces of an index, kept between builds (pagecache.Fragments)."""
+        caches = self._memo.setdefault("fragments", {})
+        if name not in caches:
+            print_ = self.cache.print if self.cache is not None else ""
+            caches[name] = Fragments(self.settings.cache_path, name, print_)
+        return caches[name]
 
     def count(self, page_kind: str, n: int = 1) -> None:
         self.pages[page_kind] = self.pages.get(page_kind, 0) + n
@@ -358,10 +366,12 @@ class FamiliarGenerator:
 def build_site(settings: FamiliarSettings) -> Site:
     """Load and check all content; raise ContentErrors listing every problem if any."""
     community = load_community(settings)
-    # the photo_files check has usually prepared the photos already (then this is a cache
-    # lookup); the build runs the pipeline itself anyway so skipping that check never lets an
-    # unsafe photo through. The same problem found twice is reported once.
-    prepared = photo_pipeline.prepare(community.published, settings)
+    # the photo_files check has usually prepared the photos already (then the community keeps
+    # the result); the build runs the pipeline itself if not, so skipping that check never
+    # lets an unsafe photo through. The same problem found twice is reported once.
+    prepared = community._once(
+        "prepared_photos", lambda: photo_pipeline.prepare(community.published, settings)
+    )
     errors: list[FieldError] = sorted(set(community.errors) | set(prepared.errors))
     warnings = sorted(set(community.warnings) | set(prepared.warnings))
     for w in warnings:
@@ -390,6 +400,8 @@ def write_site(site: Site, out: Output) -> list[str]:
     removed = out.finish()
     if site.cache is not None:
         site.cache.save(out.root)
+        for fragments in site._memo.get("fragments", {}).values():
+            fragments.save()
         save_markdown_cache(site.settings.cache_path / "markdown.json")
     logger.info(
         "Familiar: %d member pages, %d files changed, %d stale files removed",

@@ -28,6 +28,7 @@ from . import pages
 from .community import Term
 from .models import Member
 from .output import Output
+from .pagecache import digest
 from .photos import placeholder_colour
 from .text import fold
 
@@ -119,12 +120,42 @@ def build_index(site: pages.Site) -> dict[str, Any]:
     }
 
 
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def index_text(site: pages.Site) -> str:
+    """/search.json's text: exactly `_compact(build_index(site))`, but each member's entry is
+    kept between builds by the inputs it is made from (their card and the slugs of their terms),
+    so a rebuild at ten thousand members makes only the entries that changed."""
+    community = site.community
+    slugs = {facet: getattr(community, method)() for facet, (_, method) in FACETS.items()}
+    facets = {
+        facet: facet_entries(site, getattr(community, kind)(), kind)
+        for facet, (kind, _) in FACETS.items()
+    }
+    kept = site.fragments("search")
+    entries = []
+    for m in community.listed:
+        terms = (
+            [slugs["interest"].get(i) for i in m.interests],
+            slugs["category"].get(m.category or ""),
+            slugs["neighbourhood"].get(m.neighbourhood or ""),
+        )
+        key = digest(site.card_key(m), terms)
+        entries.append(kept.get(m.slug, key, lambda m=m: _compact(member_entry(site, m, slugs))))
+    # the keys in sorted order, as sort_keys writes them
+    return (
+        f'{{"facets":{_compact(facets)},"members":[{",".join(entries)}],'
+        f'"root":{_compact(site.url(""))},"version":{_compact(INDEX_VERSION)}}}'
+    )
+
+
 def search_index(site: pages.Site, out: Output) -> None:
     """Producer: write /search.json (compact: it is downloaded by every directory visit)."""
-    index = build_index(site)
-    data = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    data = index_text(site)
     out.write(INDEX_PATH, data.encode("utf-8"))
-    logger.debug("search index: %d members, %d bytes", len(index["members"]), len(data))
+    logger.debug("search index: %d bytes", len(data))
 
 
 pages.PRODUCERS.append(search_index)

@@ -12,10 +12,13 @@ the right.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
+import os
 import unicodedata
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -369,20 +372,29 @@ def _render_to(spec: CardSpec, cache_file: str) -> bytes:
     return data
 
 
-def all_cards(site: Site) -> list[CardSpec]:
-    cards = [member_card(site, m) for m in site.community.published]
-    return cards + [event_card(site, e) for e in site.community.events]
+def _wanted(site: Site) -> Iterator[tuple[str, Callable[[], CardSpec]]]:
+    """(output path, how to make its spec) for every card. A member's path is kept between
+    builds by their card key: making the spec of ten thousand cards costs seconds."""
+    kept = site.fragments("social")
+    for m in site.community.published:
+        make = functools.partial(member_card, site, m)
+        yield kept.get(m.slug, site.card_key(m), lambda make=make: make().rel), make
+    for e in site.community.events:
+        spec = event_card(site, e)
+        yield spec.rel, lambda spec=spec: spec
 
 
 def social_cards(site: Site, out: Output) -> None:
     """Write a card per published member and per event: kept when the output already holds it,
     copied from the cache when drawn before, drawn (in parallel when many) otherwise."""
     cache = site.settings.cache_path / "social"
+    root = str(site.settings.output_path)
     todo: list[CardSpec] = []
-    for spec in all_cards(site):
-        if (site.settings.output_path / spec.rel).is_file():
-            out.keep(spec.rel)
+    for rel, make in _wanted(site):
+        if os.path.isfile(f"{root}/{rel}"):
+            out.keep(rel)
             continue
+        spec = make()
         cached = cache / f"{spec.key}.jpg"
         if cached.is_file():
             out.write(spec.rel, cached.read_bytes())
