@@ -83,24 +83,28 @@ class Community:
         """Members who appear in listings, in directory order."""
         return self._once("listed", lambda: [m for m in self.all_members if m.listed])
 
+    def _groups(self, values_of: Callable[[Member], tuple[str, ...]]) -> dict:
+        # each grouping serves both a term list and a slug map: made once, used twice
+        return self._once(f"groups:{values_of.__name__}", lambda: _grouped(self.listed, values_of))
+
     def interests(self) -> list[Term]:
-        return self._once("interests", lambda: _terms(self.listed, _interests_of))
+        return self._once("interests", lambda: _terms(self._groups(_interests_of)))
 
     def categories(self) -> list[Term]:
-        return self._once("categories", lambda: _terms(self.listed, _category_of))
+        return self._once("categories", lambda: _terms(self._groups(_category_of)))
 
     def neighbourhoods(self) -> list[Term]:
-        return self._once("neighbourhoods", lambda: _terms(self.listed, _neighbourhood_of))
+        return self._once("neighbourhoods", lambda: _terms(self._groups(_neighbourhood_of)))
 
     def neighbourhood_slugs(self) -> dict[str, str]:
-        return self._once("neighbourhood_slugs", lambda: _slug_map(self.listed, _neighbourhood_of))
+        return self._once("neighbourhood_slugs", lambda: _slug_map(self._groups(_neighbourhood_of)))
 
     def interest_slugs(self) -> dict[str, str]:
         """Interest text (any spelling) -> its page slug, for linking from member pages."""
-        return self._once("interest_slugs", lambda: _slug_map(self.listed, _interests_of))
+        return self._once("interest_slugs", lambda: _slug_map(self._groups(_interests_of)))
 
     def category_slugs(self) -> dict[str, str]:
-        return self._once("category_slugs", lambda: _slug_map(self.listed, _category_of))
+        return self._once("category_slugs", lambda: _slug_map(self._groups(_category_of)))
 
 
 def _interests_of(m: Member) -> tuple[str, ...]:
@@ -146,8 +150,7 @@ def _display(counter: Counter) -> str:
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
 
-def _terms(members, values_of) -> list[Term]:
-    groups = _grouped(members, values_of)
+def _terms(groups) -> list[Term]:
     slugs = _slugs_for(groups)
     terms = [
         Term(_display(counter), slugs[key], tuple(ms)) for key, (ms, counter) in groups.items()
@@ -155,8 +158,7 @@ def _terms(members, values_of) -> list[Term]:
     return sorted(terms, key=lambda t: sort_key(t.name))
 
 
-def _slug_map(members, values_of) -> dict[str, str]:
-    groups = _grouped(members, values_of)
+def _slug_map(groups) -> dict[str, str]:
     slugs = _slugs_for(groups)
     return {value: slugs[key] for key, (_, counter) in groups.items() for value in counter}
 

@@ -83,8 +83,23 @@ def calendar_bytes(
 
 def calendar_files(site: Site, out: Output) -> None:
     """/events/calendar.ics (every event, past and upcoming) and /events/<slug>/<slug>.ics."""
+    from .pagecache import digest
+
+    # a calendar is made from its events alone (and the settings, which every key includes)
     events = site.community.events
     name = f"{site.settings.site_name} events"
-    out.write("events/calendar.ics", calendar_bytes(events, site=site, name=name, refresh_hours=12))
+    site.write_cached(
+        out,
+        "events/calendar.ics",
+        digest("calendar", events),
+        lambda: calendar_bytes(events, site=site, name=name, refresh_hours=12),
+        "calendar",
+    )
     for e in events:
-        out.write(f"events/{e.slug}/{e.slug}.ics", calendar_bytes([e], site=site, name=e.title))
+        site.write_cached(
+            out,
+            f"events/{e.slug}/{e.slug}.ics",
+            digest("calendar", e),
+            lambda e=e: calendar_bytes([e], site=site, name=e.title),
+            "calendar",
+        )

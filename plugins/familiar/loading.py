@@ -8,6 +8,7 @@ member typed, and the models decide what each field means.
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,11 +89,15 @@ def find_content_files(folder: Path) -> list[Path]:
     """Profile or event files directly in `folder`, sorted; README files are documentation."""
     if not folder.is_dir():
         return []
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.suffix.lower() in CONTENT_SUFFIXES and p.stem.upper() != "README"
-    )
+    # names sorted as strings, then made Paths: sorting ten thousand Paths is slow
+    with os.scandir(folder) as entries:
+        names = sorted(e.name for e in entries)
+    found = []
+    for name in names:
+        stem, dot, suffix = name.rpartition(".")
+        if dot and stem and f".{suffix.lower()}" in CONTENT_SUFFIXES and stem.upper() != "README":
+            found.append(folder / name)
+    return found
 
 
 def load_file(path: Path, root: Path | None = None) -> tuple[RawDoc, list[FieldError]]:
