@@ -23,10 +23,26 @@ class Output:
         self.root = root.resolve()
         self.written: set[str] = set()
         self.changed = 0
+        self._folders: dict[str, Path] = {}  # folder part of rel -> its resolved path
+        self._made: set[Path] = set()  # folders known to exist
 
     def path_for(self, rel: str) -> Path:
-        target = (self.root / rel).resolve()
-        if self.root not in target.parents:
+        """Where `rel` goes: inside the output folder after following every symbolic link on
+        the way, else UnsafeOutputPath. Folders are resolved once each (a build writes tens of
+        thousands of files into a few folders, and resolving costs a system call per part)."""
+        folder, _, name = rel.rpartition("/")
+        if name in ("", ".", "..") or rel.startswith("/"):
+            raise UnsafeOutputPath(f"refusing to write {rel!r}: not a file name")
+        parent = self._folders.get(folder)
+        if parent is None:
+            parent = (self.root / folder).resolve()
+            if parent != self.root and self.root not in parent.parents:
+                raise UnsafeOutputPath(f"refusing to write {rel!r} outside {self.root}")
+            self._folders[folder] = parent
+        # the file itself may be a link only to somewhere inside (it is replaced, never
+        # written through, but a link out is refused as it always was)
+        target = parent / name
+        if target.is_symlink() and self.root not in target.resolve().parents:
             raise UnsafeOutputPath(f"refusing to write {rel!r} outside {self.root}")
         return target
 
@@ -43,7 +59,7 @@ class Output:
                 return target
         except OSError:
             pass
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._folder(target.parent)
         tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
         tmp.write_bytes(data)
         os.replace(tmp, target)
@@ -57,15 +73,27 @@ class Output:
             raise UnsafeOutputPath(f"two pages want the same file {rel!r}")
         target = self.path_for(rel)
         self.written.add(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+        self._folder(target.parent)
         try:
-            os.link(source, tmp)
+            os.link(source, target)  # the usual case in a fresh output folder: one call
+        except FileExistsError:
+            tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+            try:
+                os.link(source, tmp)
+            except OSError:
+                tmp.write_bytes(source.read_bytes())
+            os.replace(tmp, target)
         except OSError:
+            tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
             tmp.write_bytes(source.read_bytes())
-        os.replace(tmp, target)
+            os.replace(tmp, target)
         self.changed += 1
         return target
+
+    def _folder(self, path: Path) -> None:
+        if path not in self._made:
+            path.mkdir(parents=True, exist_ok=True)
+            self._made.add(path)
 
     def keep(self, rel: str) -> None:
         """Mark a file as this build's without writing it (it is known to be up to date)."""

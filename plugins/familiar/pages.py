@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -395,7 +396,12 @@ def write_site(site: Site, out: Output) -> list[str]:
     for produce in PRODUCERS:
         started = time.perf_counter()
         produce(site, out)
-        logger.info("Familiar: %s took %.2f s", produce.__name__, time.perf_counter() - started)
+        logger.info(
+            "Familiar: %s took %.2f s (peak memory so far %d MB)",
+            produce.__name__,
+            time.perf_counter() - started,
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        )
     check_nothing_lost(site)
     removed = out.finish()
     if site.cache is not None:

@@ -397,7 +397,7 @@ def social_cards(site: Site, out: Output) -> None:
         spec = make()
         cached = cache / f"{spec.key}.jpg"
         if cached.is_file():
-            out.write(spec.rel, cached.read_bytes())
+            out.link(spec.rel, cached)  # cache files are named by their content: never changed
         else:
             todo.append(spec)
     if not todo:
