@@ -887,6 +887,8 @@ def in_children(
                     read_end, write_end = os.pipe()
                     sys.stdout.flush()
                     sys.stderr.flush()
+                    # the parent's objects, frozen, are left alone by a child's collections,
+                    # which would otherwise write to (so copy) every page holding one
                     gc.collect()
                     gc.freeze()
                     pid = os.fork()
