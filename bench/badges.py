@@ -8,8 +8,10 @@ process per run and prints medians over the runs: wall time, CPU time (the comma
 plus the worker processes it forks to render runs of sheets), peak memory of the command's
 process and of its largest worker (ru_maxrss; a forked worker's figure includes the pages it
 shares with its parent, so adding them overstates), the peak of the command and its workers
-together (PSS sampled every 50 ms, shared pages counted once), and the cost per badge; next to a 50-attendee baseline measured in the same run, and the load average, since the
-machine is shared. Target: < 10 s and < 300 MB for 500.
+together (PSS sampled every 50 ms, shared pages counted once) with what the command and
+each worker held at that moment, and the cost per badge; next to a 50-attendee baseline
+measured in the same run, and the load average, since the machine is shared. Target: < 10 s
+and < 300 MB for 500.
 """
 
 from __future__ import annotations
@@ -97,20 +99,21 @@ def child(root: str) -> None:
                       "peak_mb": me.ru_maxrss / 1024, "child_peak_mb": kids.ru_maxrss / 1024}))  # fmt: skip
 
 
-def tree_pss_mb(pid: int) -> float:
-    """Proportional set size of a process and its descendants (shared pages split between
-    them, so the sum is what they really occupy together); 0 for processes already gone."""
-    total, stack = 0, [pid]
+def tree_pss_mb(pid: int) -> list[float]:
+    """Proportional set size of a process and of each of its descendants, in MB (shared pages
+    split between them, so the sum is what they really occupy together); processes already
+    gone are left out."""
+    sizes, stack = [], [pid]
     while stack:
         p = stack.pop()
         try:
             for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
-                    total += int(line.split()[1])
+                    sizes.append(int(line.split()[1]) / 1024)
             stack += [int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split()]
         except (OSError, ValueError):
             continue
-    return total / 1024
+    return sizes
 
 
 def measure(root: Path, runs: int) -> dict[str, float]:
@@ -118,17 +121,26 @@ def measure(root: Path, runs: int) -> dict[str, float]:
     for _ in range(runs):
         proc = subprocess.Popen([sys.executable, __file__, "--child", str(root)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
-        pss = 0.0
+        peak: list[float] = []
         while proc.poll() is None:  # sampled every 50 ms: the command and its workers together
-            pss = max(pss, tree_pss_mb(proc.pid))
+            sizes = tree_pss_mb(proc.pid)
+            if sum(sizes) > sum(peak):
+                peak = sizes
             time.sleep(0.05)
         out, err = proc.communicate()
         assert proc.returncode == 0, err
         result = json.loads(out.strip().splitlines()[-1])
         assert result["code"] == 0, err
-        result["pss_mb"] = pss
+        result["pss_mb"] = sum(peak)
+        result["pss_at_peak"] = " + ".join(f"{mb:.0f}" for mb in peak)
         results.append(result)
-    return {k: statistics.median(r[k] for r in results) for k in results[0] if k != "code"}
+    median = {k: statistics.median(r[k] for r in results)
+              for k in results[0] if k not in ("code", "pss_at_peak")}  # fmt: skip
+    # the command and each worker at the median run's peak (the command first)
+    median["pss_at_peak"] = sorted(results, key=lambda r: r["pss_mb"])[len(results) // 2][
+        "pss_at_peak"
+    ]
+    return median
 
 
 def main() -> None:
@@ -153,7 +165,7 @@ def main() -> None:
             pages = len(pypdf.PdfReader(pdf).pages)
             print(f"{people:4d} attendees: median of {args.runs} runs: {r['seconds']:.2f} s wall, "
                   f"{r['cpu']:.2f} s CPU, peak {r['peak_mb']:.0f} MB (command) / "
-                  f"{r['child_peak_mb']:.0f} MB (largest worker), {r['pss_mb']:.0f} MB all together (PSS); per badge "
+                  f"{r['child_peak_mb']:.0f} MB (largest worker), {r['pss_mb']:.0f} MB all together (PSS: {r['pss_at_peak']}); per badge "
                   f"{r['seconds'] / people * 1000:.1f} ms wall, {r['cpu'] / people * 1000:.1f} ms CPU; "
                   f"PDF {pdf.stat().st_size / 1e6:.1f} MB, {pages} pages; load average {load:.1f}")  # fmt: skip
         small, big = results[50], results[args.people]
