@@ -18,6 +18,19 @@ class UnsafeOutputPath(Exception):
     """A page would be written outside the output folder or over another page."""
 
 
+def _same_bytes(path: Path, pieces: list[bytes]) -> bool:
+    """Whether the file at `path` holds exactly the `pieces` one after another (compared a
+    piece at a time: an index can be tens of megabytes, and reading it whole, or joining the
+    pieces, would hold it in memory twice)."""
+    try:
+        if path.stat().st_size != sum(len(p) for p in pieces):
+            return False
+        with path.open("rb") as f:
+            return all(f.read(len(p)) == p for p in pieces) and not f.read(1)
+    except OSError:
+        return False
+
+
 class Output:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
@@ -46,22 +59,22 @@ class Output:
             raise UnsafeOutputPath(f"refusing to write {rel!r} outside {self.root}")
         return target
 
-    def write(self, rel: str, data: bytes | str) -> Path:
-        """Write `rel` under the output folder unless it already holds exactly these bytes."""
+    def write(self, rel: str, data: bytes | str | list[bytes]) -> Path:
+        """Write `rel` under the output folder unless it already holds exactly these bytes
+        (`data` may be a list of pieces, written one after another)."""
         if isinstance(data, str):
             data = data.encode("utf-8")
+        pieces = data if isinstance(data, list) else [data]
         if rel in self.written:
             raise UnsafeOutputPath(f"two pages want the same file {rel!r}")
         target = self.path_for(rel)
         self.written.add(rel)
-        try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
-                return target
-        except OSError:
-            pass
+        if _same_bytes(target, pieces):
+            return target
         self._folder(target.parent)
         tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-        tmp.write_bytes(data)
+        with tmp.open("wb") as f:
+            f.writelines(pieces)
         os.replace(tmp, target)
         self.changed += 1
         return target

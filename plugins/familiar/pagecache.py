@@ -84,34 +84,50 @@ class PageCache:
 
 
 class Fragments:
-    """Pieces of text made per member (their entry in /search.json or /directory.json), kept
-    between builds by key, so an index of ten thousand members is re-made from the one that
-    changed. Forgotten with the page keys when templates, code or settings change."""
+    """Pieces of one-line text made per member (their entry in /search.json or
+    /directory.json), kept between builds by key, so an index of ten thousand members is
+    re-made from the one that changed. Forgotten with the page keys when templates, code or
+    settings change.
+
+    Pieces are kept as UTF-8 bytes, one line each in the file (`name TAB key TAB piece`):
+    tens of megabytes of text as Python strings would take up to four bytes a character.
+    """
 
     def __init__(self, cache_dir: Path, name: str, print_: str) -> None:
-        self.path = cache_dir / f"fragments-{name}.json"
+        self.path = cache_dir / f"fragments-{name}.tsv"
         self.print = print_
-        self.old: dict[str, list[str]] = {}
-        self.new: dict[str, list[str]] = {}
+        self.old: dict[str, tuple[str, bytes]] = {}
+        self.new: dict[str, tuple[str, bytes]] = {}
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("fingerprint") == print_:
-                self.old = data.get("items", {})
-        except (OSError, ValueError, AttributeError):
-            pass
+            with self.path.open("rb") as f:
+                if f.readline().rstrip(b"\n") == print_.encode():
+                    for line in f:
+                        name, key, piece = line.rstrip(b"\n").split(b"\t", 2)
+                        self.old[name.decode()] = (key.decode(), piece)
+        except (OSError, ValueError, UnicodeDecodeError):
+            self.old = {}
 
-    def get(self, name: str, key: str, make: Callable[[], str]) -> str:
-        """The text for `name` made from inputs hashed as `key`: kept, else made by `make()`."""
+    def get(self, name: str, key: str, make: Callable[[], str]) -> bytes:
+        """The piece for `name` made from inputs hashed as `key`: kept, else `make()` (one
+        line of text: no line breaks or tabs, as JSON written without indent has none)."""
         hit = self.old.get(name)
-        text = hit[1] if hit and hit[0] == key else make()
-        self.new[name] = [key, text]
-        return text
+        if hit and hit[0] == key:
+            piece = hit[1]
+        else:
+            text = make()
+            if "\n" in text or "\t" in text or "\t" in name or "\n" in name:
+                raise ValueError(f"a kept piece must be one line without tabs: {name!r}")
+            piece = text.encode("utf-8")
+        self.new[name] = (key, piece)
+        return piece
 
     def save(self) -> None:
         if self.new == self.old:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps({"fingerprint": self.print, "items": self.new}, ensure_ascii=False)
         tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(data, encoding="utf-8")
+        with tmp.open("wb") as f:
+            f.write(self.print.encode() + b"\n")
+            for name, (key, piece) in self.new.items():
+                f.write(b"%s\t%s\t%s\n" % (name.encode(), key.encode(), piece))
         os.replace(tmp, self.path)

@@ -124,7 +124,7 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def index_text(site: pages.Site) -> str:
+def index_text(site: pages.Site) -> bytes:
     """/search.json's text: exactly `_compact(build_index(site))`, but each member's entry is
     kept between builds by the inputs it is made from (their card and the slugs of their terms),
     so a rebuild at ten thousand members makes only the entries that changed."""
@@ -145,16 +145,19 @@ def index_text(site: pages.Site) -> str:
         key = digest(site.card_key(m), terms)
         entries.append(kept.get(m.slug, key, lambda m=m: _compact(member_entry(site, m, slugs))))
     # the keys in sorted order, as sort_keys writes them
-    return (
-        f'{{"facets":{_compact(facets)},"members":[{",".join(entries)}],'
-        f'"root":{_compact(site.url(""))},"version":{_compact(INDEX_VERSION)}}}'
+    return b"".join(
+        [
+            f'{{"facets":{_compact(facets)},"members":['.encode(),
+            b",".join(entries),
+            f'],"root":{_compact(site.url(""))},"version":{_compact(INDEX_VERSION)}}}'.encode(),
+        ]
     )
 
 
 def search_index(site: pages.Site, out: Output) -> None:
     """Producer: write /search.json (compact: it is downloaded by every directory visit)."""
     data = index_text(site)
-    out.write(INDEX_PATH, data.encode("utf-8"))
+    out.write(INDEX_PATH, data)
     logger.debug("search index: %d bytes", len(data))
 
 

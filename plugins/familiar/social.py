@@ -378,7 +378,8 @@ def _wanted(site: Site) -> Iterator[tuple[str, Callable[[], CardSpec]]]:
     kept = site.fragments("social")
     for m in site.community.published:
         make = functools.partial(member_card, site, m)
-        yield kept.get(m.slug, site.card_key(m), lambda make=make: make().rel), make
+        rel = kept.get(m.slug, site.card_key(m), lambda make=make: make().rel).decode()
+        yield rel, make
     for e in site.community.events:
         spec = event_card(site, e)
         yield spec.rel, lambda spec=spec: spec
