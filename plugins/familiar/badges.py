@@ -1121,10 +1121,12 @@ def _map_alias_codes(document: Any, pdf: Any) -> None:
 
 def job_fingerprint(job: BadgeJob, settings: FamiliarSettings, photos: PhotoSource) -> str:
     """A hash of everything the PDF is made from: when it is unchanged, so is the PDF."""
-    import weasyprint
+    from importlib.metadata import version
 
     h = hashlib.sha256()
-    parts: list[Any] = [BADGE_VERSION, weasyprint.__version__, job.layout.source, job.blanks,
+    # the installed version, read without importing WeasyPrint (a second, and 20 MB, that a
+    # build whose badges are all cached should not spend)
+    parts: list[Any] = [BADGE_VERSION, version("weasyprint"), job.layout.source, job.blanks,
                         job.sort, settings.badge_offset, settings.site_url, settings.timezone,
                         repr(job.event)]  # fmt: skip
     for path in template_files(settings):

@@ -85,7 +85,7 @@ PREFERENCE = ["twitter", "instagram", "linkedin", "mastodon", "bluesky", "thread
               "youtube", "facebook", "github"]  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Handle:
     network: str
     label: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +40,7 @@ OUTPUT_CONTROL = ("save_as", "url", "slug", "template", "status", "lang", "trans
                   "tags", "summary", "title")  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     slug: str
     source: str
@@ -384,7 +385,7 @@ def member_from_doc(
         source=doc.display,
         bio=bio,
         bio_line=bio_line,
-        lines=tuple(doc.key_lines.items()),
+        lines=tuple((sys.intern(k), n) for k, n in doc.key_lines.items()),  # shared names
         **{k: v for k, v in values.items() if v is not None},
     )
     return member, []

@@ -29,6 +29,7 @@ import os
 import stat
 import warnings
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,18 +88,28 @@ class PhotoProblem(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Variant:
     size: int
     webp: str  # output-relative paths
     jpeg: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PhotoSet:
     alt: str
     variants: tuple[Variant, ...]
-    files: tuple[tuple[str, str, int], ...] = ()  # (output path, cached file, byte count)
+    folder: str = ""  # the cache folder holding the derivatives, named "<size>.<ext>"
+    byte_counts: tuple[int, ...] = ()  # of each variant's WebP then JPEG, in variant order
+
+    @property
+    def files(self) -> Iterator[tuple[str, str, int]]:
+        """(output path, cached file, byte count) of every derivative: made when asked for,
+        as the strings of ten thousand members' photos would take tens of megabytes to keep."""
+        counts = iter(self.byte_counts)
+        for v in self.variants:
+            for rel, ext in ((v.webp, "webp"), (v.jpeg, "jpg")):
+                yield rel, f"{self.folder}/{v.size}.{ext}", next(counts)
 
     def best(self, css_px: int) -> Variant:
         """The smallest variant at least twice `css_px` (sharp on phones), else the largest."""
@@ -447,15 +458,13 @@ def _save_index(cache: Path, index: dict[str, Any]) -> None:
 
 def _photo_set(m: Member, key: str, facts: dict[str, Any], cache: str) -> PhotoSet:
     # plain strings, not Paths: this runs for every photo on every build
-    obj = f"{cache}/objects/{key[:2]}/{key}"
-    variants, files = [], []
+    variants, counts = [], []
     for size in facts["sizes"]:
         base = f"photos/{m.slug}-{key[:12]}-{size}"
         variants.append(Variant(size, base + ".webp", base + ".jpg"))
-        for ext in ("webp", "jpg"):
-            name = f"{size}.{ext}"
-            files.append((f"{base}.{ext}", f"{obj}/{name}", facts["bytes"][name]))
-    return PhotoSet(m.alt, tuple(variants), tuple(files))
+        counts += [facts["bytes"][f"{size}.webp"], facts["bytes"][f"{size}.jpg"]]
+    folder = f"{cache}/objects/{key[:2]}/{key}"
+    return PhotoSet(m.alt, tuple(variants), folder, tuple(counts))
 
 
 def prepare(members: list[Member], settings: Any, workers: int | None = None) -> Prepared:
