@@ -166,7 +166,7 @@ def _slug_map(groups) -> dict[str, str]:
 # slug, display path, member, errors, digest of the member
 Loaded = tuple[str, str, Member | None, list[FieldError], str]
 _LOADER_CODE = ("loading.py", "fields.py", "models.py", "handles.py", "text.py")
-CACHE_FORMAT = "3"  # raise when Loaded changes shape
+CACHE_FORMAT = "4"  # raise when Loaded changes shape
 PARALLEL_FROM = 2000  # profiles; below this, starting worker processes costs more than it saves
 
 

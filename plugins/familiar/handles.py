@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .fields import Invalid, clean_text, describe, shorten
+from .fields import Invalid, PickledAsCall, clean_text, describe, shorten
 from .loading import Node
 
 
@@ -86,7 +86,7 @@ PREFERENCE = ["twitter", "instagram", "linkedin", "mastodon", "bluesky", "thread
 
 
 @dataclass(frozen=True, slots=True)
-class Handle:
+class Handle(PickledAsCall):
     network: str
     label: str
     name: str

@@ -20,6 +20,7 @@ from .fields import (
     Focus,
     Integer,
     Invalid,
+    PickledAsCall,
     SlugList,
     Text,
     TextList,
@@ -41,7 +42,7 @@ OUTPUT_CONTROL = ("save_as", "url", "slug", "template", "status", "lang", "trans
 
 
 @dataclass(frozen=True, slots=True)
-class Member:
+class Member(PickledAsCall):
     slug: str
     source: str
     name: str
