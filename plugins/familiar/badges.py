@@ -838,8 +838,15 @@ def render_pdf(
     return merge_pdfs(in_children(render, sources, workers))
 
 
+# Set in a build's child process that renders one event's badges while another child renders
+# another's: the CPUs are taken, so the child renders in one process.
+_ONE_PROCESS = False
+
+
 def badge_workers() -> int:
     """Processes to render with: the CPUs this process may use, at most 4 (memory)."""
+    if _ONE_PROCESS:
+        return 1
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -1141,13 +1148,18 @@ def job_fingerprint(job: BadgeJob, settings: FamiliarSettings, photos: PhotoSour
     return h.hexdigest()
 
 
+def cache_target(job: BadgeJob, settings: FamiliarSettings, photos: PhotoSource) -> Path:
+    """Where the PDF made from exactly these inputs is (or will be) cached."""
+    key = job_fingerprint(job, settings, photos)
+    return settings.cache_path / "badges" / f"{job.event.slug}-{key[:20]}.pdf"
+
+
 def cached_pdf(
     job: BadgeJob, settings: FamiliarSettings, env: Environment, photos: PhotoSource
 ) -> bytes:
     """The PDF from the cache when its inputs have not changed, else rendered and cached."""
     folder = settings.cache_path / "badges"
-    key = job_fingerprint(job, settings, photos)
-    target = folder / f"{job.event.slug}-{key[:20]}.pdf"
+    target = cache_target(job, settings, photos)
     if target.is_file():
         return target.read_bytes()
     data = render_pdf(job, settings, env, photos)
@@ -1187,9 +1199,23 @@ def badge_files(site: Any, out: Any) -> None:
         return
     layout = get_layout(settings.badge_layout, settings)
     photos = PhotoSource(settings, site.photos, settings.output_path)
-    for event in events:
-        job = BadgeJob(event, attendees(site.community, event), layout)
-        out.write(f"events/{event.slug}/badges.pdf", cached_pdf(job, settings, site.env, photos))
+    jobs = [BadgeJob(event, attendees(site.community, event), layout) for event in events]
+    stale = [job for job in jobs if not cache_target(job, settings, photos).is_file()]
+    if stale:
+        # each stale event's badges in a child process of their own, two at a time: the build
+        # never loads WeasyPrint and its fonts (the children's memory goes back as they end)
+        workers = min(badge_workers(), len(stale))
+
+        def render(job: BadgeJob) -> bytes:
+            global _ONE_PROCESS
+            _ONE_PROCESS = workers > 1
+            return cached_pdf(job, settings, site.env, photos)
+
+        in_children(render, iter(stale), workers)
+    for job in jobs:
+        out.write(
+            f"events/{job.event.slug}/badges.pdf", cached_pdf(job, settings, site.env, photos)
+        )
         site.pages["badges"] = site.pages.get("badges", 0) + 1
 
 

@@ -262,6 +262,8 @@ def taxonomy_pages(site: Site, out: Output) -> None:
             write_listing(
                 site, out, base, "term.html", kind, term.members, about, term=term, kind=kind
             )
+    # term pages were the last to reuse cards' HTML (listings.card_html): let it go
+    site.__dict__.pop("_card_html", None)
 
 
 def photo_files(site: Site, out: Output) -> None:
