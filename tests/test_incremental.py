@@ -169,3 +169,12 @@ def test_indexes_rebuilt_from_kept_entries_equal_indexes_made_afresh(demo_site, 
         len(directory.splitlines())
         == 2 + len(site.community.listed) + 2 + len(site.community.events) + 1
     )
+
+
+def test_an_edited_event_shows_on_its_attendees_pages(two):
+    meetup = two.content / "events" / "meetup.md"
+    meetup.write_text(meetup.read_text().replace("title: Meetup", "title: Harbour Meetup"))
+    two.build()
+    for slug in ("ann", "bob"):
+        assert "Harbour Meetup" in two.html(f"members/{slug}/").get_text()
+    assert "Harbour Meetup" in two.html("events/").get_text()

@@ -23,7 +23,7 @@ from .badges import badge_files
 from .buildstamp import BuildStamp
 from .community import Community, load_community
 from .errors import ContentErrors, FieldError
-from .events import event_pages, where_to_meet
+from .events import event_pages, is_upcoming, member_events, where_to_meet
 from .ics import calendar_files
 from .models import Member
 from .output import MANIFEST, Output
@@ -175,7 +175,15 @@ def member_key(site: Site, m: Member) -> str:
         categories.get(m.category or ""),
         places.get(m.neighbourhood or ""),
     )
-    return digest(site.card_key(m), links, where_to_meet(site, m))
+    # "Where to meet me" is made from the member's events and which of them are still to come
+    s = site.settings
+    keys = site._memo.setdefault("event_key", {})
+    meet = []
+    for e in member_events(c, m):
+        if e.slug not in keys:
+            keys[e.slug] = digest(e, is_upcoming(e, s.today, s.timezone))
+        meet.append(keys[e.slug])
+    return digest(site.card_key(m), links, meet)
 
 
 def render_member(site: Site, m: Member) -> str:
