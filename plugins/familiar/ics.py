@@ -16,13 +16,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from icalendar import Calendar
-from icalendar import Event as VEvent
-
 from .models import Event
 from .text import slugify
 
 if TYPE_CHECKING:
+    from icalendar import Event as VEvent
+
     from .output import Output
     from .pages import Site
 
@@ -39,6 +38,8 @@ def uid_host(site_url: str, site_name: str) -> str:
 
 def vevent(event: Event, *, url: str, host: str, stamp: dt.datetime) -> VEvent:
     """One VEVENT: times in UTC (every calendar reads those), text escaped by icalendar."""
+    from icalendar import Event as VEvent  # here: a build whose calendars are kept skips it
+
     ve = VEvent()
     ve.add("uid", f"{event.slug}@{host}")
     ve.add("dtstamp", stamp)
@@ -62,6 +63,8 @@ def calendar_bytes(
 ) -> bytes:
     """A VCALENDAR holding `events` in start order."""
     s = site.settings
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
