@@ -249,3 +249,23 @@ def test_pelican_command_exits_1_without_traceback(site):
     out = run.stdout + run.stderr
     assert "content/members/ann.md:3: intrests: is not a field Familiar knows" in out
     assert "Traceback" not in out
+
+
+def test_validate_paths_filter_warnings_too(site):
+    from PIL import Image
+
+    for slug in ("ann", "bob"):
+        Image.new("RGB", (120, 120), (90, 60, 40)).save(site.content / "members" / f"{slug}.jpg")
+        site.member(slug, f"name: {slug.title()}\nphoto: {slug}.jpg")
+    familiar = [sys.executable, "-m", "familiar.cli", "validate"]
+    every = subprocess.run(familiar, cwd=site.root, capture_output=True, text=True)
+    assert [line.split(":")[0] for line in every.stdout.splitlines()] == [
+        "content/members/ann.md",
+        "content/members/bob.md",
+    ]
+    one = subprocess.run(
+        [*familiar, "content/members/bob.md"], cwd=site.root, capture_output=True, text=True
+    )
+    assert one.returncode == 0, one.stderr
+    assert [line.split(":")[0] for line in one.stdout.splitlines()] == ["content/members/bob.md"]
+    assert "120×120" in one.stdout

@@ -71,7 +71,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if not p.exists():
             raise UsageError(f"{p} does not exist")
     community = load_community(settings)
-    errors = community.errors
+    errors, warnings = community.errors, community.warnings
     if paths:
         wanted = [p.resolve() for p in paths]
 
@@ -80,7 +80,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             return any(target == w or w in target.parents for w in wanted)
 
         errors = [e for e in errors if chosen(e)]
-    warnings = community.warnings
+        warnings = [w for w in warnings if chosen(w)]
     out = format_errors(errors + warnings, args.format)
     if out:
         print(out)
