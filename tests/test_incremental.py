@@ -178,3 +178,29 @@ def test_an_edited_event_shows_on_its_attendees_pages(two):
     for slug in ("ann", "bob"):
         assert "Harbour Meetup" in two.html(f"members/{slug}/").get_text()
     assert "Harbour Meetup" in two.html("events/").get_text()
+
+
+def test_caches_forget_photos_and_cards_nobody_uses(site):
+    from PIL import Image
+
+    photo = site.content / "members" / "ann.jpg"
+    Image.new("RGB", (800, 800), (200, 90, 40)).save(photo)
+    site.member("ann", "name: Ann\nphoto: ann.jpg")
+    site.member("bob", "name: Bob")
+    site.build()
+    cache = site.root / ".familiar-cache"
+
+    def cached():
+        objects = {p.name for p in (cache / "photos" / "objects").glob("*/*")}
+        return objects, {p.stem for p in (cache / "social").glob("*.jpg")}
+
+    photos_before, cards_before = cached()
+    assert len(photos_before) == 1 and len(cards_before) == 2
+    Image.new("RGB", (800, 800), (40, 90, 200)).save(photo)  # a new photo, same name
+    site.build()
+    photos_after, cards_after = cached()
+    assert len(photos_after) == 1 and photos_after != photos_before
+    assert len(cards_after) == 2 and len(cards_after & cards_before) == 1  # Bob's card stays
+    page = site.html("members/ann/")
+    for img in page.select("img[src*='photos/']"):
+        assert (site.output / img["src"].lstrip("/")).is_file()

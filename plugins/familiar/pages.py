@@ -401,6 +401,24 @@ def build_site(settings: FamiliarSettings) -> Site:
     return site
 
 
+def prune_caches(site: Site, out: Output) -> None:
+    """After a good build: forget processed photos and social cards nothing uses any more (the
+    caches would otherwise grow with every photo a member ever had)."""
+    from . import social
+
+    photos = {Path(p.folder).name for p in site.photos.values()}
+    # a card's output name ends in its cache key: social/members/<slug>-<key>.jpg
+    cards = {
+        rel.rsplit("-", 1)[-1].removesuffix(".jpg")
+        for rel in out.written
+        if rel.startswith("social/") and rel.endswith(".jpg")
+    }
+    gone = photo_pipeline.prune(site.settings.cache_path, photos)
+    gone += social.prune(site.settings.cache_path, cards)
+    if gone:
+        logger.info("Familiar: %d cached photos and cards no longer used were deleted", gone)
+
+
 def write_site(site: Site, out: Output) -> list[str]:
     """Run every producer, check nothing was lost, remove what earlier builds left behind."""
     for produce in PRODUCERS:
@@ -414,6 +432,7 @@ def write_site(site: Site, out: Output) -> list[str]:
         )
     check_nothing_lost(site)
     removed = out.finish()
+    prune_caches(site, out)
     if site.cache is not None:
         site.cache.save(out.root)
         for fragments in site._memo.get("fragments", {}).values():

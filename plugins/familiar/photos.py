@@ -26,6 +26,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import stat
 import warnings
 from collections import Counter
@@ -589,3 +590,21 @@ def placeholder_colour(slug: str) -> str:
         if contrast_ratio(colour, PLACEHOLDER_TEXT) >= 4.6 or lightness <= 0.05:
             return colour
         lightness -= 0.02
+
+
+def prune(cache_path: Path, in_use: set[str]) -> int:
+    """Delete processed photos whose key is not in `in_use` (photos members replaced or whose
+    members left): a build calls this once it has linked every photo it needs. Output files are
+    hard links of their own, so the published site keeps what it has. Returns how many went."""
+    objects = Path(cache_path) / "photos" / "objects"
+    removed = 0
+    if not objects.is_dir():
+        return 0
+    for shard in objects.iterdir():
+        if not shard.is_dir() or shard.is_symlink():
+            continue
+        for folder in shard.iterdir():
+            if folder.name not in in_use and folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+    return removed

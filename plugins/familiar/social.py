@@ -425,3 +425,16 @@ def _register() -> None:
 _register()
 
 __all__ = ["CardSpec", "event_card", "member_card", "render", "social_cards"]
+
+
+def prune(cache_path: Path, in_use: set[str]) -> int:
+    """Delete cached cards whose key is not in `in_use` (cards of members who changed or left);
+    returns how many went."""
+    folder = Path(cache_path) / "social"
+    removed = 0
+    if folder.is_dir():
+        for path in folder.glob("*.jpg"):
+            if path.stem not in in_use:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
