@@ -347,6 +347,23 @@ def test_sideways_photo_prints_upright(letter_pdf):
     assert low_px[2] > 200 and low_px[0] < 80, low_px  # blue below
 
 
+def assert_boxes_where_the_layout_says(pdf: Path, layout, count: int) -> None:
+    """Every badge's border box in `pdf` sits where the layout puts it, within 0.1 pt."""
+    doc = pdfium.PdfDocument(str(pdf))
+    expected = list(badge_boxes(layout, count))
+    for page_no in range(len(doc)):
+        found = sorted(
+            obj.get_bounds() for obj in doc[page_no].get_objects()
+            if obj.type == pdfium.raw.FPDF_PAGEOBJ_PATH
+            and abs((obj.get_bounds()[2] - obj.get_bounds()[0]) - layout.width) < 0.5
+            and abs((obj.get_bounds()[3] - obj.get_bounds()[1]) - layout.height) < 0.5
+        )  # fmt: skip
+        want = sorted(b[1:] for b in expected if b[0] == page_no)
+        assert len(found) == len(want)
+        for got, box in zip(found, want, strict=True):
+            assert got == pytest.approx(box, abs=0.1)
+
+
 def test_no_text_leaves_its_badge_even_a_60_character_name(letter_pdf):
     layout = badges.get_layout("avery-5392")
     count = len(BIG_NAMES) + 4
@@ -384,19 +401,7 @@ def test_badge_boxes_sit_where_the_layout_says(badge_site, layout_name, tmp_path
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
             size, abs=0.01
         )
-    doc = pdfium.PdfDocument(str(target))
-    expected = list(badge_boxes(layout, count))
-    for page_no in range(len(doc)):
-        found = sorted(
-            obj.get_bounds() for obj in doc[page_no].get_objects()
-            if obj.type == pdfium.raw.FPDF_PAGEOBJ_PATH
-            and abs((obj.get_bounds()[2] - obj.get_bounds()[0]) - layout.width) < 0.5
-            and abs((obj.get_bounds()[3] - obj.get_bounds()[1]) - layout.height) < 0.5
-        )  # fmt: skip
-        want = sorted(b[1:] for b in expected if b[0] == page_no)
-        assert len(found) == len(want)
-        for got, box in zip(found, want, strict=True):
-            assert got == pytest.approx(box, abs=0.1)
+    assert_boxes_where_the_layout_says(target, layout, count)
 
 
 def test_offset_moves_every_badge_and_calibration_page(tmp_path):
@@ -495,19 +500,7 @@ def test_big_event_rendered_in_runs_merges_into_the_same_badges(badge_site, tmp_
     assert set(fonts_merged) == set(fonts_one)
     assert all(len(refs) <= runs for refs in fonts_merged.values())
     assert pdfs[2].stat().st_size < 1.2 * pdfs[1].stat().st_size
-    doc = pdfium.PdfDocument(str(pdfs[2]))
-    expected = list(badge_boxes(layout, count))
-    for page_no in range(len(doc)):
-        found = sorted(
-            obj.get_bounds() for obj in doc[page_no].get_objects()
-            if obj.type == pdfium.raw.FPDF_PAGEOBJ_PATH
-            and abs((obj.get_bounds()[2] - obj.get_bounds()[0]) - layout.width) < 0.5
-            and abs((obj.get_bounds()[3] - obj.get_bounds()[1]) - layout.height) < 0.5
-        )  # fmt: skip
-        want = sorted(b[1:] for b in expected if b[0] == page_no)
-        assert len(found) == len(want)
-        for got, box in zip(found, want, strict=True):
-            assert got == pytest.approx(box, abs=0.1)
+    assert_boxes_where_the_layout_says(pdfs[2], layout, count)
 
 
 def test_worker_processes_return_runs_in_order_and_report_a_failure():
