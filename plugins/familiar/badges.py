@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
 import datetime as dt
-import gc
 import hashlib
 import io
 import logging
 import math
 import os
-import select
-import signal
 import string
 import sys
-import tempfile
 import tomllib
-import traceback
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +25,8 @@ from PIL import Image, ImageOps
 
 from . import cli
 from . import photos as photo_pipeline
+from .badge_runs import in_children, merge_pdfs, split_sheets
+from .badge_text import cluster_text_codes, map_alias_codes
 from .community import load_community
 from .events import Attendee, attendees, is_upcoming
 from .models import Event
@@ -51,8 +47,6 @@ FONT_FAMILIES = ("Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans
                  "sans-serif")  # fmt: skip
 MAX_DPI = 300
 SORTS = ("known_as", "surname")
-# Below this many sheets a run is not worth a process of its own (fork, fonts subset again).
-MIN_SHEETS_PER_RUN = 6
 
 
 class BadgeError(cli.UsageError):
@@ -854,112 +848,6 @@ def badge_workers() -> int:
     return max(1, min(4, cpus))
 
 
-def split_sheets(sheets: int, workers: int) -> list[tuple[int, int]]:
-    """Runs of whole sheets (first, last + 1) for the workers; one run for a small event.
-
-    Two runs per worker, so a worker slowed by other work on the machine leaves the last run
-    to the other; each run is a document of its own, whose fonts are subset again (a few kB
-    each in the merged PDF, and the CJK fonts' memory is only paid by runs that use them).
-    """
-    if workers < 2 or sheets < 2 * MIN_SHEETS_PER_RUN or not hasattr(os, "fork"):
-        return [(0, sheets)]
-    count = min(2 * workers, sheets // MIN_SHEETS_PER_RUN)
-    size = math.ceil(sheets / count)
-    return [(first, min(sheets, first + size)) for first in range(0, sheets, size)]
-
-
-def in_children(
-    render: Callable[[Any], bytes], sources: Iterator[Any], workers: int
-) -> list[bytes]:
-    """render(source) for each source in a forked process, at most `workers` at a time.
-
-    Forked after the fonts are loaded, so each child starts warm; each child renders one run
-    and exits, which hands its memory back. A child's end is seen on a pipe and the child is
-    reaped by its pid, so other children of this process are left alone.
-    """
-    results: list[bytes] = []
-    with tempfile.TemporaryDirectory(prefix="familiar-badges-") as tmp:
-        running: dict[int, tuple[int, int]] = {}  # pipe fd -> (pid, run)
-        count = 0
-        failed = ""
-        exhausted = False
-        try:
-            while running or not (exhausted or failed):
-                while len(running) < workers and not (exhausted or failed):
-                    item = next(sources, None)
-                    if item is None:
-                        exhausted = True
-                        break
-                    out = Path(tmp) / f"{count}.pdf"
-                    read_end, write_end = os.pipe()
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                    # the parent's objects, frozen, are left alone by a child's collections,
-                    # which would otherwise write to (so copy) every page holding one
-                    gc.collect()
-                    gc.freeze()
-                    pid = os.fork()
-                    if pid == 0:  # the child: render, write, leave without running exit handlers
-                        code = 1
-                        try:
-                            os.close(read_end)
-                            out.write_bytes(render(item))
-                            code = 0
-                        except BaseException:
-                            with contextlib.suppress(BaseException):
-                                out.with_suffix(".err").write_text(traceback.format_exc())
-                        finally:  # never back into the parent's code, whatever happened
-                            os._exit(code)
-                    os.close(write_end)
-                    running[read_end] = (pid, count)
-                    results.append(b"")
-                    count += 1
-                if not running:
-                    break
-                ready, _, _ = select.select(list(running), [], [])
-                for fd in ready:
-                    pid, run = running.pop(fd)
-                    os.close(fd)
-                    _, status, usage = os.wait4(pid, 0)
-                    logger.info("badge run %d: %.1f s CPU, peak %.0f MB", run,
-                                usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)  # fmt: skip
-                    out = Path(tmp) / f"{run}.pdf"
-                    if os.waitstatus_to_exitcode(status) != 0 or not out.is_file():
-                        err = out.with_suffix(".err")
-                        failed = failed or (
-                            err.read_text() if err.is_file() else f"status {status}"
-                        )
-                    else:
-                        results[run] = out.read_bytes()
-        finally:  # on an error in this process: stop and reap the workers still running
-            gc.unfreeze()
-            for fd, (pid, _) in running.items():
-                os.close(fd)
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGTERM)
-                    os.waitpid(pid, 0)
-        if failed:
-            raise RuntimeError(f"badge rendering failed in a worker process:\n{failed}")
-    return results
-
-
-def merge_pdfs(parts: list[bytes]) -> bytes:
-    """One PDF from the chunks' PDFs, pages in order, still asking viewers not to scale."""
-    import pypdf
-
-    writer = pypdf.PdfWriter()
-    for data in parts:
-        writer.append(pypdf.PdfReader(io.BytesIO(data)))
-    first = pypdf.PdfReader(io.BytesIO(parts[0]))
-    if first.metadata:
-        writer.add_metadata(dict(first.metadata))
-    prefs = writer.create_viewer_preferences()
-    prefs[pypdf.generic.NameObject("/PrintScaling")] = pypdf.generic.NameObject("/None")
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
-
-
 def _ruler(layout: Layout) -> dict[str, Any]:
     if layout.page == "letter":
         return {"label": "4 in", "length": 4 * 72.0, "ticks": [i * 18.0 for i in range(17)]}
@@ -973,157 +861,7 @@ def _finish_pdf(document: Any, pdf: Any) -> None:
     import pydyf
 
     pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"PrintScaling": "/None"})
-    _map_alias_codes(document, pdf)
-
-
-# ---------------------------------------------------------------------------------------------
-# Text that copies and extracts right in scripts whose glyphs are not one per character
-#
-# A PDF maps each character code of a font to one text (its ToUnicode CMap); WeasyPrint uses the
-# glyph id as the code, and gives a glyph the text of the first cluster it is drawn in. In
-# Devanagari the same glyph stands for different text in different clusters: the vowel sign
-# glyph ा is "ा" alone but part of the reph cluster र्मा, whose text the reph glyph carries, so
-# "शर्मा" extracted as "शार्मा". Extraction and copy and paste (pypdf, pdf.js, poppler) read
-# ToUnicode, and pypdf ignores /ActualText and reads a Type0 font's codes as glyph ids only with
-# /Identity-H, so the fix is in the codes: a glyph drawn for a different text than its code
-# already stands for is drawn with a code of its own (an alias CID past the font's glyphs),
-# mapped to that text in ToUnicode, to the glyph's width in /W, and to the glyph itself by a
-# /CIDToGIDMap. That map exists for TrueType outlines only; the fonts that need it (Devanagari,
-# Bengali, Tamil, Arabic) are TrueType here, and CFF fonts (Noto CJK) draw one glyph a character.
-
-# Alias codes start this far past the font's glyphs: the codes between are left to WeasyPrint for
-# glyphs missing from every font (it numbers them from the glyph count up).
-ALIAS_GAP = 256
-
-
-@contextlib.contextmanager
-def cluster_text_codes() -> Iterator[None]:
-    """While WeasyPrint draws text: a code of its own for each text a glyph stands for."""
-    from weasyprint.draw import text as draw_text
-
-    original = draw_text.draw_first_line
-    seen: dict[tuple[Any, ...], list[tuple[int, int]]] = {}  # runs drawn: their codes
-
-    def draw_first_line(stream: Any, textbox: Any, text_overflow: str, block_ellipsis: str,
-                        matrix: Any) -> Any:  # fmt: skip
-        # ellipsis changes the text and lays the line out again after this; leave it alone
-        if text_overflow != "ellipsis" and block_ellipsis == "none" and textbox.text.strip():
-            _alias_glyphs(stream, textbox, seen)
-        return original(stream, textbox, text_overflow, block_ellipsis, matrix)
-
-    draw_text.draw_first_line = draw_first_line
-    try:
-        yield
-    finally:
-        draw_text.draw_first_line = original
-
-
-def _alias_glyphs(stream: Any, textbox: Any, seen: dict[tuple[Any, ...], Any]) -> None:
-    """Give the glyphs of the line WeasyPrint is about to draw the codes of the text they stand
-    for here: the glyph id when it is new or stands for the same text, else an alias."""
-    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
-
-    layout = textbox.pango_layout
-    # the same call WeasyPrint makes first; made here, it lays the line out before we edit it
-    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
-    line = pango.pango_layout_get_line_readonly(layout.layout, 0)
-    utf8 = layout.text.encode()
-    empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
-    size = ffi.sizeof("PangoGlyphInfo") // 4  # five integers a glyph: id, width, x, y, flags
-    run = line.runs
-    while run != ffi.NULL:
-        glyph_item = run.data
-        run = run.next
-        item, glyphs = glyph_item.item, glyph_item.glyphs
-        pango_font = item.analysis.font
-        offset, length, rtl = item.offset, item.length, item.analysis.level % 2
-        # the same line in the same font shapes to the same glyphs, and a glyph's code, once
-        # chosen, stays: a run seen before in this document (a footer, a label) gets the same
-        # codes without a look at its glyphs (the font lives as long as the document)
-        key = (int(ffi.cast("uintptr_t", pango_font)), rtl, offset, length, utf8)
-        edits = seen.get(key)
-        if edits is not None:
-            if edits:
-                ints = memoryview(ffi.buffer(glyphs.glyphs, glyphs.num_glyphs * size * 4))
-                ints = ints.cast("i")
-                for i, alias in edits:
-                    ints[i * size] = alias
-            continue
-        edits = seen[key] = []
-        font, font_size = stream.add_font(pango_font)
-        if font.bitmap or font.png or font.svg or font.colr or font.type != "ttf":
-            continue  # emoji, drawn apart; CFF fonts, which cannot take a CIDToGIDMap
-        if pango.pango_version() < 14802:  # as WeasyPrint does (Pango bug 530)
-            font_size = textbox.style["font_size"]
-        aliases = font.__dict__.setdefault("familiar_aliases", {})
-        count = glyphs.num_glyphs
-        # read (and edit) the glyphs as integers: a field at a time through cffi costs as much
-        # as WeasyPrint's drawing
-        info = memoryview(ffi.buffer(glyphs.glyphs, count * size * 4)).cast("i")
-        clusters = ffi.unpack(glyphs.log_clusters, count)
-        to_unicode, widths = font.to_unicode, font.widths
-        for i in range(count):
-            gid = info[i * size]
-            if gid == empty or gid & unknown or gid >= font.glyph_count:
-                continue  # nothing drawn, a missing glyph, or an alias already (drawn again)
-            # the text WeasyPrint gives the glyph here: its cluster's on one glyph, "" on the rest
-            if rtl:
-                end = length if i == 0 else clusters[i - 1]
-            else:
-                end = length if i == count - 1 else clusters[i + 1]
-            text = utf8[offset + clusters[i] : offset + end].decode()
-            width = widths.get(gid)
-            if width is None:  # as WeasyPrint measures it
-                ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
-                pango.pango_font_get_glyph_extents(pango_font, gid, ink, logical)
-                width = widths[gid] = round(logical.width * 1000 * FROM_UNITS / font_size)
-            shift = info[i * size + 2] / font_size
-            if shift:
-                # a mark placed over its base: WeasyPrint moves the pen back after it, and
-                # extractors read that jump to the right as a space ("कृ ष्ण"); a code as wide
-                # as the pen moves here ends the glyph where the next one starts
-                width = round(info[i * size + 1] * 1000 * FROM_UNITS / font_size - shift, 1)
-            known = to_unicode.setdefault(gid, text)  # the glyph stays in the subset
-            if known == text and width == widths[gid]:
-                continue
-            alias = aliases.get((gid, text, width))
-            if alias is None:
-                alias = font.glyph_count + ALIAS_GAP + len(aliases)
-                if alias > 0xFFFF:
-                    continue  # no code left in a font this big: the text may extract wrong
-                aliases[gid, text, width] = alias
-                to_unicode[alias] = text
-                widths[alias] = width
-            info[i * size] = alias
-            edits.append((i, alias))
-
-
-def _map_alias_codes(document: Any, pdf: Any) -> None:
-    """A /CIDToGIDMap for each font with aliases: every code its own glyph, aliases theirs."""
-    import pydyf
-
-    for font in document.fonts.values():
-        aliases = getattr(font, "familiar_aliases", None)
-        if not aliases:
-            continue
-        if any(v >= font.glyph_count + ALIAS_GAP for v in font.missing.values()):
-            logger.warning("badges: %d glyphs missing from %s; some text may show the wrong glyph",
-                           len(font.missing), font.family)  # fmt: skip
-        last = max(aliases.values())
-        gids = list(range(last + 1))
-        for code in font.missing.values():
-            if code <= last:
-                gids[code] = 0  # .notdef, as with /Identity
-        for (gid, *_), alias in aliases.items():
-            gids[alias] = gid
-        data = b"".join(g.to_bytes(2, "big") for g in gids)
-        type0 = [obj for obj in pdf.objects
-                 if isinstance(obj, dict) and obj.get("BaseFont") == font.name
-                 and "DescendantFonts" in obj]  # fmt: skip
-        for ref in (ref for obj in type0 for ref in obj["DescendantFonts"]):
-            cid_map = pydyf.Stream([data], compress=True)
-            pdf.add_object(cid_map)
-            pdf.objects[int(ref.split()[0])]["CIDToGIDMap"] = cid_map.reference
+    map_alias_codes(document, pdf)
 
 
 def job_fingerprint(job: BadgeJob, settings: FamiliarSettings, photos: PhotoSource) -> str:
@@ -1158,11 +896,19 @@ def cached_pdf(
     job: BadgeJob, settings: FamiliarSettings, env: Environment, photos: PhotoSource
 ) -> bytes:
     """The PDF from the cache when its inputs have not changed, else rendered and cached."""
-    folder = settings.cache_path / "badges"
     target = cache_target(job, settings, photos)
     if target.is_file():
         return target.read_bytes()
+    return render_to_cache(job, target, settings, env, photos)
+
+
+def render_to_cache(
+    job: BadgeJob, target: Path, settings: FamiliarSettings, env: Environment, photos: PhotoSource
+) -> bytes:
+    """Render the PDF, keep it at `target` (its cache_target) in place of the event's older
+    ones, and return it."""
     data = render_pdf(job, settings, env, photos)
+    folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob(f"{job.event.slug}-*.pdf"):
         if len(stale.stem) == len(job.event.slug) + 21:
@@ -1200,22 +946,21 @@ def badge_files(site: Any, out: Any) -> None:
     layout = get_layout(settings.badge_layout, settings)
     photos = PhotoSource(settings, site.photos, settings.output_path)
     jobs = [BadgeJob(event, attendees(site.community, event), layout) for event in events]
-    stale = [job for job in jobs if not cache_target(job, settings, photos).is_file()]
+    placed = [(job, cache_target(job, settings, photos)) for job in jobs]
+    stale = [(job, target) for job, target in placed if not target.is_file()]
     if stale:
         # each stale event's badges in a child process of their own, two at a time: the build
         # never loads WeasyPrint and its fonts (the children's memory goes back as they end)
         workers = min(badge_workers(), len(stale))
 
-        def render(job: BadgeJob) -> bytes:
+        def render(item: tuple[BadgeJob, Path]) -> bytes:
             global _ONE_PROCESS
             _ONE_PROCESS = workers > 1
-            return cached_pdf(job, settings, site.env, photos)
+            return render_to_cache(*item, settings, site.env, photos)
 
         in_children(render, iter(stale), workers)
-    for job in jobs:
-        out.write(
-            f"events/{job.event.slug}/badges.pdf", cached_pdf(job, settings, site.env, photos)
-        )
+    for job, target in placed:
+        out.write(f"events/{job.event.slug}/badges.pdf", target.read_bytes())
         site.pages["badges"] = site.pages.get("badges", 0) + 1
 
 

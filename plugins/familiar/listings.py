@@ -94,7 +94,7 @@ def card(site: Site, m: Member) -> dict[str, Any]:
 def card_html(site: Site, m: Member, lazy: bool) -> Any:
     """The member's card as HTML, rendered once per build and reused on every term page that
     lists them (a member with eight interests appears on eight pages, or more with categories)."""
-    cache = site.__dict__.setdefault("_card_html", {})
+    cache = site._memo.setdefault("card_html", {})
     key = (m.slug, lazy)
     if key not in cache:
         macro = site.env.get_template("_macros.html").module.card

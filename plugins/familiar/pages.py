@@ -271,7 +271,7 @@ def taxonomy_pages(site: Site, out: Output) -> None:
                 site, out, base, "term.html", kind, term.members, about, term=term, kind=kind
             )
     # term pages were the last to reuse cards' HTML (listings.card_html): let it go
-    site.__dict__.pop("_card_html", None)
+    site._memo.pop("card_html", None)
 
 
 def photo_files(site: Site, out: Output) -> None:

@@ -102,14 +102,21 @@ def facet_entries(site: pages.Site, terms: list[Term], kind: str) -> list[dict[s
     ]
 
 
-def build_index(site: pages.Site) -> dict[str, Any]:
-    """The whole index: listed members in directory order, and every facet's terms with counts."""
+def facet_maps(site: pages.Site) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
+    """Per facet: term text -> slug, and the index's list of terms with counts."""
     community = site.community
     slugs = {facet: getattr(community, method)() for facet, (_, method) in FACETS.items()}
     facets = {
         facet: facet_entries(site, getattr(community, kind)(), kind)
         for facet, (kind, _) in FACETS.items()
     }
+    return slugs, facets
+
+
+def build_index(site: pages.Site) -> dict[str, Any]:
+    """The whole index: listed members in directory order, and every facet's terms with counts."""
+    community = site.community
+    slugs, facets = facet_maps(site)
     # computed once here, not per member: member_context's per-call slug maps are quadratic
     members = [member_entry(site, m, slugs) for m in community.listed]
     return {
@@ -129,11 +136,7 @@ def index_text(site: pages.Site) -> bytes:
     kept between builds by the inputs it is made from (their card and the slugs of their terms),
     so a rebuild at ten thousand members makes only the entries that changed."""
     community = site.community
-    slugs = {facet: getattr(community, method)() for facet, (_, method) in FACETS.items()}
-    facets = {
-        facet: facet_entries(site, getattr(community, kind)(), kind)
-        for facet, (kind, _) in FACETS.items()
-    }
+    slugs, facets = facet_maps(site)
     kept = site.fragments("search")
     entries = []
     for m in community.listed:
