@@ -91,13 +91,17 @@ def card(site: Site, m: Member) -> dict[str, Any]:
     }
 
 
-def card_html(site: Site, m: Member, lazy: bool) -> Any:
-    """The member's card as HTML, rendered once per build and reused on every term page that
-    lists them (a member with eight interests appears on eight pages, or more with categories)."""
+def card_html(site: Site, m: Member, lazy: bool, letter: str | None = None) -> Any:
+    """The member's card as HTML, rendered once per build and reused on the directory and on
+    every term page that lists them (a member with eight interests appears on eight pages, or
+    more with categories). A card that starts a letter of the directory's jump bar carries the
+    letter, so it is rendered on its own."""
+    macro = site.env.get_template("_macros.html").module.card
+    if letter is not None:
+        return macro(card(site, m), lazy=lazy, letter=letter)
     cache = site._memo.setdefault("card_html", {})
     key = (m.slug, lazy)
     if key not in cache:
-        macro = site.env.get_template("_macros.html").module.card
         cache[key] = macro(card(site, m), lazy=lazy)
     return cache[key]
 

@@ -223,8 +223,11 @@ def member_pages(site: Site, out: Output) -> None:
             site.count("member")
         else:
             stale.append(m)
-    workers = min(site.settings.workers, len(stale) // PARALLEL_FROM)
-    if workers < 2:
+    # while the second lane (write_site) runs, it has a core of its own; the pages are still
+    # rendered in a worker, which keeps ten thousand rendered bios out of the build's memory
+    lane = bool(site._memo.get("lane_running"))
+    workers = min(site.settings.workers - lane, len(stale) // PARALLEL_FROM)
+    if workers < 2 - lane:
         for m in stale:
             out.write(f"members/{m.slug}/index.html", render_member(site, m))
         site.count("member", len(stale))
@@ -395,7 +398,9 @@ def build_site(settings: FamiliarSettings) -> Site:
     site = Site(community, settings, make_env(settings), prepared.photos, warnings=warnings)
     from .listings import card_html
 
-    site.env.globals["card_html"] = lambda c, lazy: card_html(site, c["member"], lazy)
+    site.env.globals["card_html"] = lambda c, lazy, letter=None: card_html(
+        site, c["member"], lazy, letter
+    )
     template_dir = settings.theme_path / "templates" / "familiar"
     site.cache = PageCache(settings.cache_path, fingerprint(template_dir, settings))
     return site
@@ -419,17 +424,67 @@ def prune_caches(site: Site, out: Output) -> None:
         logger.info("Familiar: %d cached photos and cards no longer used were deleted", gone)
 
 
+# On a big site these run in a second process beside the rest (lanes.py): they read only the
+# community, the photos in the output folder and the templates, and write their own files.
+LANE = (
+    "directory_pages",
+    "taxonomy_pages",
+    "event_pages",
+    "calendar_files",
+    "badge_files",
+    "vcards",
+)
+LANE_AFTER = "photo_files"  # the lane starts once the photos are in the output folder
+LANE_BEFORE = "sitemap_and_robots"  # ... and is joined before the sitemap lists every page
+LANE_FROM = 1000  # members to publish; below this, a second process costs more than it saves
+
+
+def run_producer(produce: Producer, site: Site, out: Output) -> None:
+    started = time.perf_counter()
+    produce(site, out)
+    logger.info(
+        "Familiar: %s took %.2f s (peak memory so far %d MB)",
+        produce.__name__,
+        time.perf_counter() - started,
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    )
+
+
 def write_site(site: Site, out: Output) -> list[str]:
     """Run every producer, check nothing was lost, remove what earlier builds left behind."""
-    for produce in PRODUCERS:
-        started = time.perf_counter()
-        produce(site, out)
-        logger.info(
-            "Familiar: %s took %.2f s (peak memory so far %d MB)",
-            produce.__name__,
-            time.perf_counter() - started,
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
-        )
+    from .lanes import Lane, close_quietly
+
+    names = [p.__name__ for p in PRODUCERS]
+    laned = (
+        site.settings.workers > 1
+        and len(site.community.published) >= LANE_FROM
+        and hasattr(os, "fork")
+        and LANE_AFTER in names
+        and LANE_BEFORE in names
+        and names.index(LANE_AFTER) < min(names.index(n) for n in LANE if n in names)
+    )
+    lane_producers = [p for p in PRODUCERS if p.__name__ in LANE] if laned else []
+    lane: Lane | None = None
+    try:
+        for produce in PRODUCERS:
+            if produce in lane_producers:
+                continue
+            if lane is not None and produce.__name__ == LANE_BEFORE:
+                lane.join()
+                lane = None
+                site._memo.pop("lane_running", None)
+            run_producer(produce, site, out)
+            if lane_producers and produce.__name__ == LANE_AFTER:
+                lane = Lane(site, out, lane_producers, run_producer)
+                lane.start()
+                site._memo["lane_running"] = True
+        if lane is not None:
+            lane.join()
+    except BaseException:
+        close_quietly(lane)
+        raise
+    finally:
+        site._memo.pop("lane_running", None)
     check_nothing_lost(site)
     removed = out.finish()
     prune_caches(site, out)
@@ -439,9 +494,10 @@ def write_site(site: Site, out: Output) -> list[str]:
             fragments.save()
         save_markdown_cache(site.settings.cache_path / "markdown.json")
     logger.info(
-        "Familiar: %d member pages, %d files changed, %d stale files removed",
+        "Familiar: %d member pages, %d files changed, %d stale files removed (peak memory %d MB)",
         site.pages.get("member", 0),
         out.changed,
         len(removed),
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     )
     return removed

@@ -1,0 +1,133 @@
+"""A second lane for a big build: producers that read nothing the others make, and write files
+no other producer writes, run in a forked process beside the rest, so a build on two cores uses
+both (most producers are plain Python, one core each).
+
+The child writes its files through an `Output` of its own and sends back what the parent must
+know afterwards: the files it wrote (for the manifest, the stamp and the sitemap), how many
+changed, the pages it counted and the page keys it recorded. A producer that fails in the child
+fails the build in the parent with the same exception.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import pickle
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .output import Output, UnsafeOutputPath
+
+if TYPE_CHECKING:
+    from .pages import Producer, Site
+
+logger = logging.getLogger(__name__)
+
+
+class LaneFailed(Exception):
+    """The lane's process ended without a result (killed, or its failure could not be sent)."""
+
+
+class Lane:
+    """`producers` run, in order, in a forked child; `join()` waits and merges its results."""
+
+    def __init__(
+        self,
+        site: Site,
+        out: Output,
+        producers: Sequence[Producer],
+        run: Callable[[Producer, Site, Output], None],
+    ) -> None:
+        self.site = site
+        self.out = out
+        self.producers = list(producers)
+        self.run = run
+        self.pid = 0
+        self.fd = -1
+
+    def start(self) -> None:
+        read_end, write_end = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # the parent's objects, frozen, are left alone by the child's collections, which would
+        # otherwise write to (so copy) every page holding one
+        gc.collect()
+        gc.freeze()
+        pid = os.fork()
+        if pid == 0:  # the child: run, send, leave without running the parent's exit handlers
+            try:
+                os.close(read_end)
+                result = self._produce()
+                with os.fdopen(write_end, "wb") as f:
+                    pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                os._exit(0)
+        gc.unfreeze()
+        os.close(write_end)
+        self.pid, self.fd = pid, read_end
+
+    def _produce(self) -> tuple[str, Any]:
+        site = self.site
+        out = Output(self.out.root)
+        site.pages = {}
+        if site.cache is not None:
+            site.cache.new = {}
+        try:
+            for produce in self.producers:
+                self.run(produce, site, out)
+            records = site.cache.new if site.cache is not None else {}
+            return "ok", (out.written, out.changed, site.pages, records)
+        except BaseException as e:
+            text = traceback.format_exc()
+            try:
+                pickle.dumps(e)
+            except Exception:
+                return "error", (None, text)
+            return "error", (e, text)
+
+    def join(self) -> None:
+        """Wait for the lane and add what it did to the build's records (or raise its error)."""
+        data = b""
+        with os.fdopen(self.fd, "rb") as f:  # read first: the child waits for its pipe to drain
+            data = f.read()
+        _, status, usage = os.wait4(self.pid, 0)
+        logger.info(
+            "Familiar: second lane (%s): %.1f s CPU, peak %.0f MB",
+            ", ".join(p.__name__ for p in self.producers),
+            usage.ru_utime + usage.ru_stime,
+            usage.ru_maxrss / 1024,
+        )
+        try:
+            kind, payload = pickle.loads(data)
+        except Exception:
+            raise LaneFailed(
+                f"the build's second process ended without a result (status {status})"
+            ) from None
+        if kind == "error":
+            error, text = payload
+            logger.debug("in the build's second process:\n%s", text)
+            raise error if error is not None else LaneFailed(text.strip().splitlines()[-1])
+        written, changed, pages, records = payload
+        both = written & self.out.written
+        if both:
+            raise UnsafeOutputPath(f"two pages want the same file {sorted(both)[0]!r}")
+        self.out.written |= written
+        self.out.changed += changed
+        for kind_, n in pages.items():
+            self.site.pages[kind_] = self.site.pages.get(kind_, 0) + n
+        if self.site.cache is not None:
+            self.site.cache.new.update(records)
+
+
+def close_quietly(lane: Lane | None) -> None:
+    """After a failure elsewhere: do not leave the lane's process behind."""
+    if lane is None or lane.pid == 0:
+        return
+    with contextlib.suppress(OSError):
+        os.close(lane.fd)
+    with contextlib.suppress(OSError):
+        os.waitpid(lane.pid, 0)

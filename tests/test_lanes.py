@@ -1,0 +1,80 @@
+"""The second lane: on a big site some producers run in a forked process beside the rest
+(pages.LANE). The site it builds is the one a build in one process makes, byte for byte."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from familiar import pages
+from familiar.output import MANIFEST
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def build_fresh(site, **overrides) -> dict[str, bytes]:
+    shutil.rmtree(site.output, ignore_errors=True)
+    (site.root / ".familiar-cache" / "build-stamp.json").unlink(missing_ok=True)
+    (site.root / ".familiar-cache" / "pages.json").unlink(missing_ok=True)
+    site.build(**overrides)
+    return tree(site.output)
+
+
+def test_a_build_in_two_lanes_makes_the_same_site(demo_site, monkeypatch, caplog):
+    one = build_fresh(demo_site, FAMILIAR_WORKERS=1)
+    monkeypatch.setattr(pages, "LANE_FROM", 1)
+    caplog.set_level("INFO")
+    two = build_fresh(demo_site, FAMILIAR_WORKERS=2)
+    assert "second lane (directory_pages, taxonomy_pages, event_pages" in caplog.text
+    assert sorted(two) == sorted(one)
+    assert [rel for rel in one if one[rel] != two[rel]] == []
+    # the lane's files are in the manifest (so stale ones are removed later) and in the sitemap
+    manifest = (demo_site.output / MANIFEST).read_text()
+    for rel in ("index.html", "events/index.html", "interests/index.html"):
+        assert f'"{rel}"' in manifest
+    assert any(rel.endswith(".vcf") and f'"{rel}"' in manifest for rel in two)
+
+
+def test_a_rebuild_in_two_lanes_keeps_what_did_not_change(demo_site, monkeypatch):
+    monkeypatch.setattr(pages, "LANE_FROM", 1)
+    demo_site.build(FAMILIAR_WORKERS=2)
+    vcards = sorted(demo_site.output.rglob("*.vcf"))
+    before = {p: p.stat().st_mtime_ns for p in vcards}
+    # any input change makes a full build; a touched profile changes no page
+    profile = next((demo_site.content / "members").glob("*.md"))
+    profile.write_text(profile.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    demo_site.build(FAMILIAR_WORKERS=2)
+    assert {p: p.stat().st_mtime_ns for p in vcards} == before
+    # the page keys the lane recorded were kept for the next build
+    keys = json.loads((demo_site.root / ".familiar-cache" / "pages.json").read_text())["keys"]
+    for p in vcards + [demo_site.output / "events" / "index.html"]:
+        assert p.relative_to(demo_site.output).as_posix() in keys
+
+
+class Broken(Exception):
+    pass
+
+
+def test_a_producer_failing_in_the_lane_fails_the_build(demo_site, monkeypatch):
+    def vcards_then_fail(site, out) -> None:
+        raise Broken("made to fail in the second lane")
+
+    monkeypatch.setattr(pages, "LANE_FROM", 1)
+    monkeypatch.setattr(pages, "LANE", (*pages.LANE, "vcards_then_fail"))
+    monkeypatch.setattr(pages, "PRODUCERS", [*pages.PRODUCERS, vcards_then_fail])
+    # PRODUCERS keeps its order: the failing producer comes after the sitemap, so the lane must
+    # also run ahead of it; put it just after the vCards
+    names = [p.__name__ for p in pages.PRODUCERS]
+    order = pages.PRODUCERS[:]
+    order.remove(vcards_then_fail)
+    order.insert(names.index("vcards") + 1, vcards_then_fail)
+    monkeypatch.setattr(pages, "PRODUCERS", order)
+    with pytest.raises(Broken, match="second lane"):
+        demo_site.build(FAMILIAR_WORKERS=2)
+    assert not (demo_site.root / ".familiar-cache" / "build-stamp.json").exists()
