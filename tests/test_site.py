@@ -232,14 +232,19 @@ def test_rebuild_reads_only_changed_profiles_from_a_signed_cache(site):
     site.member("ann", "name: Ann Keep\n")
     site.member("bob", "name: Bob Change\n")
     site.build()
-    cache_file = site.root / ".familiar-cache" / "profiles.pickle"
-    assert cache_file.is_file()
+    shards = sorted((site.root / ".familiar-cache" / "profiles").glob("*.pickle"))
+    assert 1 <= len(shards) <= 2
+    written = {p: p.stat().st_mtime_ns for p in shards}
     site.member("bob", "name: Bob Changed\n")
     site.build()
     assert "Bob Changed" in site.html("members/bob/").get_text()
+    # only the shard holding Bob's profile was written again
+    rewritten = [p for p in shards if p.stat().st_mtime_ns != written[p]]
+    assert len(rewritten) == 1
     # a cache file not signed by this machine (say, one committed in a pull request) is ignored
     forged = pickle.dumps(("x", {}))
-    cache_file.write_bytes(b"\0" * 32 + forged)
+    for shard in shards:
+        shard.write_bytes(b"\0" * 32 + forged)
     settings = site.settings()
     from familiar.settings import read_settings
 

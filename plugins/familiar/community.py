@@ -7,6 +7,7 @@ import hmac
 import logging
 import os
 import pickle
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -202,10 +203,15 @@ def _machine_key() -> bytes:
 
 class ProfileCache:
     """Parsed profiles kept between builds, by file path, size and modification time: a rebuild
-    reads only the profiles that changed. Forgotten when the loader's code or the zone changes."""
+    reads only the profiles that changed. Forgotten when the loader's code or the zone changes.
+
+    Kept in SHARDS files by a hash of the path, so a build that parsed one profile writes one
+    small file again rather than all ten thousand profiles."""
+
+    SHARDS = 32
 
     def __init__(self, folder: Path, ctx: dict[str, Any]) -> None:
-        self.path = folder / "profiles.pickle"
+        self.folder = folder
         code = Path(__file__).parent
         h = hashlib.blake2b(repr((ctx, CACHE_FORMAT)).encode(), digest_size=16)
         for name in _LOADER_CODE:
@@ -213,17 +219,36 @@ class ProfileCache:
         self.version = h.hexdigest()
         self.old: dict[str, tuple[int, int, Loaded]] = {}
         self.new: dict[str, tuple[int, int, Loaded]] = {}
-        try:
-            data = self.path.read_bytes()
-            mac, body = data[:32], data[32:]
-            # unpickle only what this machine wrote: a cache file that arrived any other way
-            # (say, committed in a pull request) is ignored, never loaded
-            if hmac.compare_digest(mac, hmac.digest(_machine_key(), body, "sha256")):
-                version, entries = pickle.loads(body)
-                if version == self.version:
-                    self.old = entries
-        except (OSError, pickle.UnpicklingError, ValueError, EOFError, AttributeError, TypeError):
-            pass
+        self._old_shards: list[dict[str, tuple[int, int, Loaded]]] = []
+        key = _machine_key()
+        for n in range(self.SHARDS):
+            shard: dict[str, tuple[int, int, Loaded]] = {}
+            try:
+                data = self._path(n).read_bytes()
+                mac, body = data[:32], data[32:]
+                # unpickle only what this machine wrote: a cache file that arrived any other
+                # way (say, committed in a pull request) is ignored, never loaded
+                if hmac.compare_digest(mac, hmac.digest(key, body, "sha256")):
+                    version, entries = pickle.loads(body)
+                    if version == self.version and isinstance(entries, dict):
+                        shard = entries
+            except (
+                OSError,
+                pickle.UnpicklingError,
+                ValueError,
+                EOFError,
+                AttributeError,
+                TypeError,
+            ):
+                pass
+            self._old_shards.append(shard)
+            self.old.update(shard)
+
+    def _path(self, n: int) -> Path:
+        return self.folder / "profiles" / f"{n:02d}.pickle"
+
+    def _shard(self, path: str) -> int:
+        return zlib.crc32(path.encode("utf-8", "surrogateescape")) % self.SHARDS
 
     def get(self, path: Path) -> Loaded | None:
         try:
@@ -244,16 +269,26 @@ class ProfileCache:
         self.new[str(path)] = (st.st_size, st.st_mtime_ns, loaded)
 
     def save(self) -> None:
-        if self.new == self.old:
-            return
+        """Write the shards whose entries changed (an entry kept from the last build is the
+        very same object, so comparing is cheap)."""
+        shards: list[dict[str, tuple[int, int, Loaded]]] = [{} for _ in range(self.SHARDS)]
+        for path, entry in self.new.items():
+            shards[self._shard(path)][path] = entry
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-            body = pickle.dumps((self.version, self.new), protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.write_bytes(hmac.digest(_machine_key(), body, "sha256") + body)
-            os.replace(tmp, self.path)
+            key = b""
+            for n, shard in enumerate(shards):
+                if shard == self._old_shards[n] and self._path(n).exists() == bool(shard):
+                    continue
+                key = key or _machine_key()
+                self._path(n).parent.mkdir(parents=True, exist_ok=True)
+                tmp = self._path(n).with_suffix(f".tmp{os.getpid()}")
+                body = pickle.dumps((self.version, shard), protocol=pickle.HIGHEST_PROTOCOL)
+                tmp.write_bytes(hmac.digest(key, body, "sha256") + body)
+                os.replace(tmp, self._path(n))
+            # the single file of earlier versions
+            (self.folder / "profiles.pickle").unlink(missing_ok=True)
         except OSError as e:  # a cache that cannot be written only costs time
-            logger.warning("could not save the profile cache %s: %s", self.path, e)
+            logger.warning("could not save the profile cache %s: %s", self.folder, e)
 
 
 def load_members(settings: FamiliarSettings, ctx: dict[str, Any]) -> list[Loaded]:
