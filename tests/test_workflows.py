@@ -178,6 +178,20 @@ def test_publish_deploys_only_after_a_successful_build():
     assert upload["with"]["path"] == "output/"
 
 
+def test_publish_keeps_the_build_cache_between_runs():
+    """Photos are processed once, not on every push: the cache folder is restored before the
+    build and saved under a new key after it (a key is never overwritten, so each run's is its
+    own); pull request runs do not touch it."""
+    build = workflow("publish.yml")["jobs"]["build"]
+    names = [s.get("uses", "").split("@")[0] or s.get("run") for s in build["steps"]]
+    cache = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/cache@"))
+    assert names.index("actions/cache") < names.index("./dev publish")
+    assert cache["with"]["path"] == ".familiar-cache"
+    assert "github.run_id" in cache["with"]["key"]
+    assert cache["with"]["key"].startswith(cache["with"]["restore-keys"])
+    assert "actions/cache" not in (WORKFLOWS / "pull-request.yml").read_text()
+
+
 # --- validate --format github: GitHub's workflow-command escaping ----------------------------
 
 
