@@ -64,18 +64,25 @@ def input_state(settings: FamiliarSettings) -> str:
     return h.hexdigest()
 
 
-def _output_state(root: Path, rels: list[str]) -> str | None:
-    """A hash of the size and modification time of each of `rels`; None if one is missing."""
+def _output_state(
+    root: Path, rels: list[str], seen: dict[str, tuple[int, int]] | None = None
+) -> str | None:
+    """A hash of the size and modification time of each of `rels` (from `seen` where it has
+    them, else looked up); None if one is missing."""
     h = hashlib.blake2b(digest_size=16)
     prefix = f"{root}/"
     stat = os.stat
+    seen = seen or {}
     for rel in rels:
-        try:
-            # a plain string join: this runs for every output file (tens of thousands)
-            st = stat(prefix + rel, follow_symlinks=False)
-        except OSError:
-            return None
-        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+        st = seen.get(rel)
+        if st is None:
+            try:
+                # a plain string join: this runs for every output file (tens of thousands)
+                s = stat(prefix + rel, follow_symlinks=False)
+            except OSError:
+                return None
+            st = (s.st_size, s.st_mtime_ns)
+        h.update(f"{rel}\0{st[0]}\0{st[1]}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 
@@ -110,10 +117,16 @@ class BuildStamp:
         """A build is starting: until it finishes well, there is no good build to compare with."""
         self.path.unlink(missing_ok=True)
 
-    def save(self, written: set[str], summary: dict[str, Any]) -> None:
-        """Record this (good) build: its inputs, its output files and what it reported."""
+    def save(
+        self,
+        written: set[str],
+        summary: dict[str, Any],
+        seen: dict[str, tuple[int, int]] | None = None,
+    ) -> None:
+        """Record this (good) build: its inputs, its output files (`seen`: the size and
+        modification time of those already looked up) and what it reported."""
         files = sorted(written)
-        outputs = _output_state(self.output, files)
+        outputs = _output_state(self.output, files, seen)
         if outputs is None:  # something removed an output file during the build: no stamp
             return
         data = {"inputs": self.inputs, "outputs": outputs, "files": files, **summary}

@@ -80,7 +80,7 @@ class Lane:
             for produce in self.producers:
                 self.run(produce, site, out)
             records = site.cache.new if site.cache is not None else {}
-            return "ok", (out.written, out.changed, site.pages, records)
+            return "ok", (out.written, out.changed, site.pages, records, out.seen)
         except BaseException as e:
             text = traceback.format_exc()
             try:
@@ -111,12 +111,13 @@ class Lane:
             error, text = payload
             logger.debug("in the build's second process:\n%s", text)
             raise error if error is not None else LaneFailed(text.strip().splitlines()[-1])
-        written, changed, pages, records = payload
+        written, changed, pages, records, seen = payload
         both = written & self.out.written
         if both:
             raise UnsafeOutputPath(f"two pages want the same file {sorted(both)[0]!r}")
         self.out.written |= written
         self.out.changed += changed
+        self.out.seen.update(seen)
         for kind_, n in pages.items():
             self.site.pages[kind_] = self.site.pages.get(kind_, 0) + n
         if self.site.cache is not None:

@@ -36,6 +36,8 @@ class Output:
         self.root = root.resolve()
         self.written: set[str] = set()
         self.changed = 0
+        # (size, mtime_ns) of kept files whose stat was taken anyway: not taken again at the end
+        self.seen: dict[str, tuple[int, int]] = {}
         self._folders: dict[str, Path] = {}  # folder part of rel -> its resolved path
         self._made: set[Path] = set()  # folders known to exist
 
@@ -108,9 +110,29 @@ class Output:
             path.mkdir(parents=True, exist_ok=True)
             self._made.add(path)
 
-    def keep(self, rel: str) -> None:
-        """Mark a file as this build's without writing it (it is known to be up to date)."""
+    def keep(self, rel: str, seen: tuple[int, int] | None = None) -> None:
+        """Mark a file as this build's without writing it (it is known to be up to date);
+        `seen` is its (size, mtime_ns) if the caller has just looked."""
         self.written.add(rel)
+        if seen is not None:
+            self.seen[rel] = seen
+
+    def stats(self, rels: set[str] | None = None) -> dict[str, tuple[int, int]]:
+        """(size, mtime_ns) of each of `rels` (default: every file of this build) that exists,
+        as seen when kept or looked up now: a build of ten thousand members has a hundred
+        thousand files, and the page keys and the build stamp both want to know."""
+        found: dict[str, tuple[int, int]] = {}
+        prefix = f"{self.root}/"
+        for rel in self.written if rels is None else rels:
+            hit = self.seen.get(rel)
+            if hit is None:
+                try:
+                    st = os.stat(prefix + rel, follow_symlinks=False)
+                except OSError:
+                    continue
+                hit = (st.st_size, st.st_mtime_ns)
+            found[rel] = hit
+        return found
 
     def finish(self) -> list[str]:
         """Delete what the previous build wrote and this one did not; record this build's files."""

@@ -51,31 +51,32 @@ class PageCache:
         except (OSError, ValueError, AttributeError):
             pass
 
-    def fresh(self, root: Path, rel: str, key: str) -> bool:
-        """Whether `rel` in the output folder was written from exactly this key and is still
-        as the last build left it (same size and modification time: not edited by hand)."""
+    def fresh(self, root: Path, rel: str, key: str) -> tuple[int, int] | None:
+        """If `rel` in the output folder was written from exactly this key and is still as
+        the last build left it (same size and modification time: not edited by hand), its
+        (size, mtime_ns); else None."""
         old = self.old.get(rel)
         if not old or old[0] != key:
-            return False
+            return None
         try:
             st = os.stat(f"{root}/{rel}")
         except OSError:
-            return False
-        return old[1] == st.st_size and old[2] == st.st_mtime_ns
+            return None
+        if old[1] == st.st_size and old[2] == st.st_mtime_ns:
+            return (st.st_size, st.st_mtime_ns)
+        return None
 
     def record(self, rel: str, key: str) -> None:
         self.new[rel] = key
 
-    def save(self, root: Path) -> None:
-        """Keep this build's keys (only of files this build made, as they now are in the output
-        folder `root`) for the next build."""
+    def save(self, stats: dict[str, tuple[int, int]]) -> None:
+        """Keep this build's keys for the next build, with each file's (size, mtime_ns) as it
+        now is in the output folder (`stats`; a file not there is forgotten)."""
         keys = {}
         for rel, key in self.new.items():
-            try:
-                st = os.stat(f"{root}/{rel}")
-            except OSError:
-                continue
-            keys[rel] = [key, st.st_size, st.st_mtime_ns]
+            st = stats.get(rel)
+            if st is not None:
+                keys[rel] = [key, st[0], st[1]]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"fingerprint": self.print, "keys": keys}, sort_keys=True)
         tmp = self.path.with_suffix(f".tmp{os.getpid()}")

@@ -80,8 +80,9 @@ class Site:
         if self.cache is None:
             return False
         self.cache.record(rel, key)
-        if self.cache.fresh(out.root, rel, key):
-            out.keep(rel)
+        seen = self.cache.fresh(out.root, rel, key)
+        if seen is not None:
+            out.keep(rel, seen)
             return True
         return False
 
@@ -289,11 +290,11 @@ def photo_files(site: Site, out: Output) -> None:
             try:
                 # rel is built from a checked slug and a hash (out.write checks it again);
                 # a plain string join because this runs for every file on every build
-                current = os.stat(f"{root}/{rel}").st_size
+                st = os.stat(f"{root}/{rel}")
             except OSError:
-                current = -1
-            if current == size:
-                out.keep(rel)
+                st = None
+            if st is not None and st.st_size == size:
+                out.keep(rel, (st.st_size, st.st_mtime_ns))
             else:
                 out.link(rel, Path(cached))
 
@@ -374,6 +375,7 @@ class FamiliarGenerator:
                     "member_pages": self.site.pages.get("member", 0),
                     "warnings": [str(w) for w in self.site.warnings],
                 },
+                self.site._memo.get("output_stats"),
             )
 
 
@@ -488,8 +490,12 @@ def write_site(site: Site, out: Output) -> list[str]:
     check_nothing_lost(site)
     removed = out.finish()
     prune_caches(site, out)
+    # the size and modification time of every file of this build, for the page keys and the
+    # build stamp (the manifest is written last, so it is looked up again)
+    stats = site._memo["output_stats"] = out.stats()
+    stats.pop(MANIFEST, None)
     if site.cache is not None:
-        site.cache.save(out.root)
+        site.cache.save(stats)
         for fragments in site._memo.get("fragments", {}).values():
             fragments.save()
         save_markdown_cache(site.settings.cache_path / "markdown.json")
