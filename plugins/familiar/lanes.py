@@ -15,6 +15,7 @@ import gc
 import logging
 import os
 import pickle
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -125,9 +126,12 @@ class Lane:
 
 
 def close_quietly(lane: Lane | None) -> None:
-    """After a failure elsewhere: do not leave the lane's process behind."""
+    """After a failure elsewhere: stop the lane's process (its work is of no use now) and do
+    not leave it behind."""
     if lane is None or lane.pid == 0:
         return
+    with contextlib.suppress(OSError):
+        os.kill(lane.pid, signal.SIGTERM)
     with contextlib.suppress(OSError):
         os.close(lane.fd)
     with contextlib.suppress(OSError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -53,6 +54,8 @@ def script_of(text: str) -> str:
     return "OTHER"
 
 
+# a build sorts the same names many times (the directory, every event's attendees)
+@functools.lru_cache(maxsize=1 << 16)
 def sort_key(name: str) -> tuple[int, str, str]:
     """The directory order: names grouped by script (Latin first, then Greek, Cyrillic, Hebrew,
     Arabic, the Indic scripts, Thai, Korean, Japanese, Chinese), and within a script
