@@ -14,12 +14,13 @@ import math
 import os
 import select
 import signal
-import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from .lanes import fork_frozen
 
 logger = logging.getLogger(__name__)
 
@@ -65,13 +66,7 @@ def in_children(
                         break
                     out = Path(tmp) / f"{count}.pdf"
                     read_end, write_end = os.pipe()
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                    # the parent's objects, frozen, are left alone by a child's collections,
-                    # which would otherwise write to (so copy) every page holding one
-                    gc.collect()
-                    gc.freeze()
-                    pid = os.fork()
+                    pid = fork_frozen()
                     if pid == 0:  # the child: render, write, leave without running exit handlers
                         code = 1
                         try:

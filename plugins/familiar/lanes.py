@@ -29,6 +29,17 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def fork_frozen() -> int:
+    """os.fork() with the output flushed (else the child prints it again) and the parent's
+    objects frozen: the child's garbage collections leave them alone, which would otherwise
+    write to (so copy) every memory page holding one. The caller unfreezes in the parent."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    gc.collect()
+    gc.freeze()
+    return os.fork()
+
+
 class LaneFailed(Exception):
     """The lane's process ended without a result (killed, or its failure could not be sent)."""
 
@@ -52,13 +63,7 @@ class Lane:
 
     def start(self) -> None:
         read_end, write_end = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        # the parent's objects, frozen, are left alone by the child's collections, which would
-        # otherwise write to (so copy) every page holding one
-        gc.collect()
-        gc.freeze()
-        pid = os.fork()
+        pid = fork_frozen()
         if pid == 0:  # the child: run, send, leave without running the parent's exit handlers
             try:
                 os.close(read_end)

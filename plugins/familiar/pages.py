@@ -23,7 +23,7 @@ from .badges import badge_files
 from .buildstamp import BuildStamp
 from .community import Community, load_community
 from .errors import ContentErrors, FieldError
-from .events import event_pages, is_upcoming, member_events, where_to_meet
+from .events import attendees, event_pages, is_upcoming, member_events, where_to_meet
 from .ics import calendar_files
 from .models import Member
 from .output import MANIFEST, Output
@@ -452,6 +452,19 @@ def run_producer(produce: Producer, site: Site, out: Output) -> None:
     )
 
 
+def warm_up(site: Site) -> None:
+    """Work out, once and before forking, what both lanes would otherwise each work out: every
+    member's card key, the term slugs, every event's attendees (all kept for the build)."""
+    c = site.community
+    for m in c.published:
+        site.card_key(m)
+    c.interest_slugs()
+    c.category_slugs()
+    c.neighbourhood_slugs()
+    for e in c.events:
+        attendees(c, e)
+
+
 def write_site(site: Site, out: Output) -> list[str]:
     """Run every producer, check nothing was lost, remove what earlier builds left behind."""
     from .lanes import Lane, close_quietly
@@ -477,6 +490,7 @@ def write_site(site: Site, out: Output) -> list[str]:
                 site._memo.pop("lane_running", None)
             run_producer(produce, site, out)
             if lane_producers and produce.__name__ == LANE_AFTER:
+                warm_up(site)
                 lane = Lane(site, out, lane_producers, run_producer)
                 lane.start()
                 site._memo["lane_running"] = True
