@@ -97,10 +97,11 @@ class Lane:
 
     def join(self) -> None:
         """Wait for the lane and add what it did to the build's records (or raise its error)."""
-        data = b""
-        with os.fdopen(self.fd, "rb") as f:  # read first: the child waits for its pipe to drain
+        fd, self.fd = self.fd, -1
+        with os.fdopen(fd, "rb") as f:  # read first: the child waits for its pipe to drain
             data = f.read()
-        _, status, usage = os.wait4(self.pid, 0)
+        pid, self.pid = self.pid, 0  # reaped below: never signalled or waited for again
+        _, status, usage = os.wait4(pid, 0)
         logger.info(
             "Familiar: second lane (%s): %.1f s CPU, peak %.0f MB",
             ", ".join(p.__name__ for p in self.producers),
@@ -133,11 +134,15 @@ class Lane:
 def close_quietly(lane: Lane | None) -> None:
     """After a failure elsewhere: stop the lane's process (its work is of no use now) and do
     not leave it behind."""
-    if lane is None or lane.pid == 0:
+    if lane is None:
         return
-    with contextlib.suppress(OSError):
-        os.kill(lane.pid, signal.SIGTERM)
-    with contextlib.suppress(OSError):
-        os.close(lane.fd)
-    with contextlib.suppress(OSError):
-        os.waitpid(lane.pid, 0)
+    if lane.fd >= 0:
+        with contextlib.suppress(OSError):
+            os.close(lane.fd)
+        lane.fd = -1
+    if lane.pid:
+        with contextlib.suppress(OSError):
+            os.kill(lane.pid, signal.SIGTERM)
+        with contextlib.suppress(OSError):
+            os.waitpid(lane.pid, 0)
+        lane.pid = 0
