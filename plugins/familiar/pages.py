@@ -118,6 +118,9 @@ def make_env(settings: FamiliarSettings) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # one environment per build: templates do not change during it, so Jinja need not
+        # look at each template file's time again on every page (a stat per template used)
+        auto_reload=False,
     )
     env.globals.update(SITENAME=settings.site_name, SITEURL=settings.site_url)
     env.filters["letter"] = index_letter
