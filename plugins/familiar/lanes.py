@@ -32,10 +32,12 @@ logger = logging.getLogger(__name__)
 def fork_frozen() -> int:
     """os.fork() with the output flushed (else the child prints it again) and the parent's
     objects frozen: the child's garbage collections leave them alone, which would otherwise
-    write to (so copy) every memory page holding one. The caller unfreezes in the parent."""
+    write to (so copy) every memory page holding one. The caller unfreezes in the parent.
+
+    No collection first (0.13 s at 10,000 members): what garbage is frozen with the rest is
+    freed in the parent once it unfreezes, and the child is short-lived."""
     sys.stdout.flush()
     sys.stderr.flush()
-    gc.collect()
     gc.freeze()
     return os.fork()
 
