@@ -13,7 +13,7 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
-from familiar import badges, cli
+from familiar import badge_layouts, badges, cli
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops
 
@@ -463,7 +463,7 @@ def test_build_publishes_badges_and_reuses_them_until_inputs_change(tmp_path):
 
 
 def test_layouts_state_their_sources():
-    for path in sorted(badges.LAYOUTS_DIR.glob("*.toml")):
+    for path in sorted(badge_layouts.LAYOUTS_DIR.glob("*.toml")):
         assert path.read_text().startswith("#"), path.name
 
 

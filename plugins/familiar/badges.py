@@ -12,8 +12,6 @@ import math
 import os
 import string
 import sys
-import tomllib
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,273 +23,23 @@ from PIL import Image, ImageOps
 
 from . import cli
 from . import photos as photo_pipeline
+from .badge_fit import FONT_FAMILIES, Fitted, Measurer, fit_text
+from .badge_layouts import BadgeError, Layout, get_layout
 from .badge_runs import in_children, merge_pdfs, split_sheets
 from .badge_text import cluster_text_codes, map_alias_codes
 from .community import load_community
 from .events import Attendee, attendees, is_upcoming
 from .models import Event
+from .output import write_atomic
 from .settings import FamiliarSettings
 from .text import sort_key
 
 logger = logging.getLogger(__name__)
 
-LAYOUTS_DIR = Path(__file__).parent / "layouts"
 # Bump when the badge design or the code that places things changes: cached PDFs are rebuilt.
 BADGE_VERSION = "3"
-PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}
-UNITS = {"in": 72.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "pt": 1.0}
-# The same list goes to CSS and to the measuring code, so both pick the same fonts. The colour
-# emoji font is deliberately absent: named here it would draw digits too; fallback finds it.
-FONT_FAMILIES = ("Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari",
-                 "Noto Sans Bengali", "Noto Sans Tamil", "Noto Sans Thai", "Noto Sans CJK JP",
-                 "sans-serif")  # fmt: skip
 MAX_DPI = 300
 SORTS = ("known_as", "surname")
-
-
-class BadgeError(cli.UsageError):
-    """An unknown event or layout, or a layout file that cannot be used: one line, exit 2."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Layouts
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where the badges sit on a sheet, in points from the top-left corner of the page."""
-
-    name: str
-    title: str
-    page: str
-    page_width: float
-    page_height: float
-    width: float
-    height: float
-    columns: int
-    rows: int
-    left: float
-    top: float
-    gap_x: float
-    gap_y: float
-    source: bytes = b""
-
-    @property
-    def per_page(self) -> int:
-        return self.columns * self.rows
-
-    def box(self, index: int, offset: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float]:
-        """Top-left corner of badge `index` (0-based, across then down) on its page."""
-        i = index % self.per_page
-        col, row = i % self.columns, i // self.columns
-        return (
-            self.left + col * (self.width + self.gap_x) + offset[0],
-            self.top + row * (self.height + self.gap_y) + offset[1],
-        )
-
-
-def _length(value: Any, key: str, path: Path) -> float:
-    text = str(value).strip()
-    for unit, factor in UNITS.items():
-        if text.endswith(unit):
-            try:
-                return float(text[: -len(unit)]) * factor
-            except ValueError:
-                break
-    raise BadgeError(f"{path.name}: {key}: expected a length like '4in' or '80mm', got {value!r}")
-
-
-def read_layout(path: Path) -> Layout:
-    """One layout file: page name, badge size, grid, first badge's corner, gaps."""
-    source = path.read_bytes()
-    try:
-        data = tomllib.loads(source.decode("utf-8"))
-        page = str(data["page"]).lower()
-        pw, ph = PAGE_SIZES[page]
-        w, h = (_length(v, "badge", path) for v in data["badge"])
-        cols, rows = (int(v) for v in data["grid"])
-        left, top = (_length(v, "margin", path) for v in data["margin"])
-        gx, gy = (_length(v, "gap", path) for v in data.get("gap", ["0pt", "0pt"]))
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as e:
-        raise BadgeError(f"layout file {path.name} cannot be used: {e!r}") from e
-    layout = Layout(str(data.get("name", path.stem)), str(data.get("title", path.stem)), page, pw,
-                    ph, w, h, cols, rows, left, top, gx, gy, source)  # fmt: skip
-    right = left + cols * w + (cols - 1) * gx
-    bottom = top + rows * h + (rows - 1) * gy
-    if right > pw + 0.01 or bottom > ph + 0.01:
-        raise BadgeError(f"layout file {path.name}: the badges do not fit on a {page} page")
-    return layout
-
-
-def layout_dirs(settings: FamiliarSettings | None) -> list[Path]:
-    """The plugin's layouts, then the theme's (`theme/badge-layouts/`), which win on a name clash."""
-    dirs = [LAYOUTS_DIR]
-    if settings is not None:
-        dirs.append(settings.theme_path / "badge-layouts")
-    return dirs
-
-
-def available_layouts(settings: FamiliarSettings | None = None) -> dict[str, Layout]:
-    layouts: dict[str, Layout] = {}
-    for folder in layout_dirs(settings):
-        for path in sorted(folder.glob("*.toml")):
-            layout = read_layout(path)
-            layouts[layout.name] = layout
-    return layouts
-
-
-def get_layout(name: str, settings: FamiliarSettings | None = None) -> Layout:
-    layouts = available_layouts(settings)
-    if name not in layouts:
-        raise BadgeError(f"unknown layout '{name}'; layouts: {', '.join(sorted(layouts))}")
-    return layouts[name]
-
-
-# ---------------------------------------------------------------------------------------------
-# Measuring text with the same Pango font map WeasyPrint renders with
-
-
-class Measurer:
-    """Text widths in points, from Pango with WeasyPrint's own font configuration."""
-
-    def __init__(self, font_config: Any, families: tuple[str, ...] = FONT_FAMILIES) -> None:
-        from weasyprint.text.ffi import ffi, gobject, pango
-
-        self.ffi, self.pango = ffi, pango
-        self.context = ffi.gc(
-            pango.pango_font_map_create_context(font_config.font_map), gobject.g_object_unref
-        )
-        pango.pango_context_set_round_glyph_positions(self.context, False)
-        self.layouts = {}
-        for weight in (400, 700):
-            desc = ffi.gc(pango.pango_font_description_new(), pango.pango_font_description_free)
-            pango.pango_font_description_set_family(desc, ",".join(families).encode())
-            pango.pango_font_description_set_weight(desc, weight)
-            # 100 CSS px: widths scale linearly because glyph positions are not rounded
-            pango.pango_font_description_set_absolute_size(
-                desc, pango.pango_units_from_double(100.0)
-            )
-            layout = ffi.gc(pango.pango_layout_new(self.context), gobject.g_object_unref)
-            pango.pango_layout_set_auto_dir(layout, False)
-            pango.pango_layout_set_font_description(layout, desc)
-            self.layouts[weight] = (layout, desc)
-        self.cache: dict[tuple[str, int], float] = {}
-        self.rect = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
-
-    def width(self, text: str, size: float, weight: int = 400) -> float:
-        """Width of one line of `text` at `size` points."""
-        key = (text, weight)
-        per_pt = self.cache.get(key)
-        if per_pt is None:
-            layout, _ = self.layouts[weight]
-            data = text.encode()
-            self.pango.pango_layout_set_text(layout, data, len(data))
-            line = self.pango.pango_layout_get_line_readonly(layout, 0)
-            ink, logical = self.rect
-            self.pango.pango_layout_line_get_extents(line, ink, logical)
-            # 100 px = 75 pt; take the wider of ink and logical so nothing pokes out
-            px = max(logical.width, ink.x + ink.width) / 1024
-            per_pt = px * 0.75 / 75
-            self.cache[key] = per_pt
-        return per_pt * size
-
-
-@dataclass(frozen=True)
-class Fitted:
-    """Text broken into lines at one font size, every line measured to fit the width."""
-
-    lines: tuple[str, ...]
-    size: float
-    line_height: float
-
-    @property
-    def height(self) -> float:
-        return len(self.lines) * self.size * self.line_height
-
-
-def clusters(text: str) -> list[str]:
-    """Characters with their combining marks, joiners and variation selectors kept together."""
-    out: list[str] = []
-    for ch in text:
-        glue = unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch in "\u200d\ufe0f\ufe0e"
-        if out and (glue or out[-1].endswith("\u200d")):
-            out[-1] += ch
-        else:
-            out.append(ch)
-    return out
-
-
-def _wide_script(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F") and ch.isalpha()
-
-
-def break_points(text: str) -> list[int]:
-    """Where a line may break: at spaces, and between CJK characters."""
-    # never before a separator dot: "Cycling · trail running" breaks after the dot
-    points = [i for i, ch in enumerate(text)
-              if ch == " " and 0 < i < len(text) - 1 and text[i + 1] != "·"]  # fmt: skip
-    points += [
-        i for i in range(1, len(text)) if _wide_script(text[i - 1]) and _wide_script(text[i])
-    ]
-    return sorted(set(points))
-
-
-def _split(text: str, at: int) -> tuple[str, str]:
-    return text[:at].rstrip(), text[at:].lstrip()
-
-
-def fit_text(
-    m: Measurer,
-    text: str,
-    width: float,
-    max_size: float,
-    min_size: float,
-    max_lines: int = 2,
-    weight: int = 400,
-    line_height: float = 1.15,
-) -> Fitted:
-    """The biggest size from max_size down to min_size at which `text` fits `width`.
-
-    One line if it fits at a size at least as big as two lines would allow; two lines (the
-    most even break) before going below min_size; below that, as many lines as it takes at
-    min_size, breaking long words between characters. Never wider than `width`.
-    """
-    text = " ".join(text.split())
-    limit = width * 0.995  # a hair of room for rounding
-    one = min(max_size, limit / max(m.width(text, 1, weight), 1e-6))
-    best = Fitted((text,), one, line_height)
-    if max_lines >= 2 and one < max_size:
-        for at in break_points(text):
-            a, b = _split(text, at)
-            size = min(max_size, limit / max(m.width(a, 1, weight), m.width(b, 1, weight)))
-            if size > best.size * 1.1:  # two lines only when clearly bigger
-                best = Fitted((a, b), size, line_height)
-    if best.size >= min_size:
-        return best
-    return Fitted(tuple(_wrap(m, text, limit, min_size, weight)), min_size, line_height)
-
-
-def _wrap(m: Measurer, text: str, limit: float, size: float, weight: int) -> list[str]:
-    """Greedy lines at `size`; a word wider than the line is cut between clusters."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if m.width(candidate, size, weight) <= limit:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        current = ""
-        for piece in clusters(word):
-            if m.width(current + piece, size, weight) <= limit or not current:
-                current += piece
-            else:
-                lines.append(current)
-                current = piece
-    if current:
-        lines.append(current)
-    return lines
 
 
 # ---------------------------------------------------------------------------------------------
@@ -431,9 +179,7 @@ def qr_png(url: str, cache: Path | None = None) -> tuple[str, int]:
     data = buf.getvalue()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_atomic(path, data)
         return path.as_uri(), modules
     return "data:image/png;base64," + base64.b64encode(data).decode(), modules
 
@@ -495,9 +241,9 @@ class PhotoSource:
                 if im.width > px:
                     im = im.resize((px, px), Image.LANCZOS)
                 self.cache.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_suffix(".tmp")
-                im.save(tmp, "JPEG", quality=85, dpi=(MAX_DPI, MAX_DPI))
-                tmp.replace(target)
+                buf = io.BytesIO()
+                im.save(buf, "JPEG", quality=85, dpi=(MAX_DPI, MAX_DPI))
+                write_atomic(target, buf.getvalue())
         return target.as_uri()
 
     def fingerprint(self, slug: str) -> str:
@@ -694,9 +440,7 @@ def cjk_faces(text: str, fc: Any, folder: Path) -> tuple[str, str | None]:
                 return "", None
             data = get_hb_object_data(ffi.gc(cut, harfbuzz.hb_face_destroy))
             folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            write_atomic(path, data)
         faces.append((weight, path))
     family = "Familiar CJK " + hashlib.sha256(repr(faces).encode()).hexdigest()[:12]
     css = "".join(f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); '
@@ -913,9 +657,7 @@ def render_to_cache(
     for stale in folder.glob(f"{job.event.slug}-*.pdf"):
         if len(stale.stem) == len(job.event.slug) + 21:
             stale.unlink()
-    tmp = target.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
+    write_atomic(target, data)
     return data
 
 

@@ -14,6 +14,21 @@ from pathlib import Path
 MANIFEST = ".familiar-files.json"
 
 
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Put `data` at `path` (a cache file) all at once: written beside it under a name of this
+    process's own, then renamed over it. Processes that make the same file at the same time
+    (two events' badges with the same member) each finish with a whole file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 class UnsafeOutputPath(Exception):
     """A page would be written outside the output folder or over another page."""
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
 from .models import Event, Member
+from .output import write_atomic
 from .photos import placeholder_colour
 
 if TYPE_CHECKING:
@@ -366,9 +367,7 @@ def _render_to(spec: CardSpec, cache_file: str) -> bytes:
     data = render(spec)
     path = Path(cache_file)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_atomic(path, data)
     return data
 
 

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from .events import attendees
 from .models import Event, Member
+from .output import write_atomic
 from .text import render_markdown
 
 if TYPE_CHECKING:
@@ -248,9 +249,7 @@ def qr_svg(url: str, cache: Path) -> str:
     svg = qr.svg_inline(scale=4, border=4, dark="#000", light="#fff", omitsize=False,
                         svgclass="qr", title=f"QR code: {url}")  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(svg, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, svg)
     return svg
 
 

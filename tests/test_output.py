@@ -1,0 +1,30 @@
+"""Cache files written by several processes at once (badge runs, card and page workers)."""
+
+from __future__ import annotations
+
+import os
+
+from familiar.output import write_atomic
+
+
+def test_processes_writing_the_same_cache_file_each_finish_with_a_whole_file(tmp_path):
+    # two events' badges rendered at the same time both make the same member's badge photo;
+    # with one shared temporary name, one process's rename found the file already moved
+    target = tmp_path / "zoe-lefevre-1539dff383fd924b.jpg"
+    payload = {n: bytes([n]) * 200_000 for n in (1, 2)}
+    children = []
+    for n in payload:
+        pid = os.fork()
+        if pid == 0:  # the child: write many times, report failure by exit status
+            code = 1
+            try:
+                for _ in range(200):
+                    write_atomic(target, payload[n])
+                code = 0
+            finally:
+                os._exit(code)
+        children.append(pid)
+    statuses = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children]
+    assert statuses == [0, 0]
+    assert target.read_bytes() in payload.values()
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary left behind
