@@ -81,6 +81,15 @@ def test_a_deleted_or_edited_output_file_is_made_again(two):
     assert page.read_bytes() == good
 
 
+def test_one_deleted_file_of_an_event_is_made_again(two):
+    # an event's four files share one key: the others are fresh, this one is not
+    faces = two.output / "events" / "meetup" / "faces" / "index.html"
+    good = faces.read_bytes()
+    faces.unlink()
+    assert not skipped(two)
+    assert faces.read_bytes() == good
+
+
 def test_a_new_day_or_other_settings_build_again(two):
     assert not skipped(two, FAMILIAR_TODAY="2026-12-10")
     text = two.html("events/").get_text()

@@ -387,9 +387,11 @@ def event_pages(site: Site, out: Output) -> None:
              for a in people],
             [site.card_key(members[o]) for o in e.organizers if o in members],
         )  # fmt: skip
-        fresh = [site.unchanged(out, rel, key) for rel in files.values()]
-        if all(fresh):
-            for kind in files:
+        # kept only if all four are: one deleted by hand makes the four again
+        seen = [site.fresh(out, rel, key) for rel in files.values()]
+        if all(s is not None for s in seen):
+            for (kind, rel), st in zip(files.items(), seen, strict=True):
+                out.keep(rel, st)
                 site.count(kind)
             continue
         ctx = event_context(site, e)

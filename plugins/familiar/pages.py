@@ -74,17 +74,21 @@ class Site:
     def count(self, page_kind: str, n: int = 1) -> None:
         self.pages[page_kind] = self.pages.get(page_kind, 0) + n
 
+    def fresh(self, out: Output, rel: str, key: str) -> tuple[int, int] | None:
+        """Record `key` for `rel`; if the last build wrote `rel` from the same key and the file
+        is as it left it, its (size, mtime_ns), else None. The file is not yet kept."""
+        if self.cache is None:
+            return None
+        self.cache.record(rel, key)
+        return self.cache.fresh(out.root, rel, key)
+
     def unchanged(self, out: Output, rel: str, key: str) -> bool:
         """Record `key` for `rel`; whether the last build wrote `rel` from the same key (then
         the file is kept as it is and counted as this build's)."""
-        if self.cache is None:
-            return False
-        self.cache.record(rel, key)
-        seen = self.cache.fresh(out.root, rel, key)
+        seen = self.fresh(out, rel, key)
         if seen is not None:
             out.keep(rel, seen)
-            return True
-        return False
+        return seen is not None
 
     def write_cached(
         self, out: Output, rel: str, key: str, make: Callable[[], bytes | str], page_kind: str
