@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .output import file_stats
 from .settings import FamiliarSettings
 
 logger = logging.getLogger(__name__)
@@ -69,20 +70,13 @@ def _output_state(
 ) -> str | None:
     """A hash of the size and modification time of each of `rels` (from `seen` where it has
     them, else looked up); None if one is missing."""
+    stats = file_stats(root, rels, seen)
+    if len(stats) != len(rels):
+        return None
     h = hashlib.blake2b(digest_size=16)
-    prefix = f"{root}/"
-    stat = os.stat
-    seen = seen or {}
     for rel in rels:
-        st = seen.get(rel)
-        if st is None:
-            try:
-                # a plain string join: this runs for every output file (tens of thousands)
-                s = stat(prefix + rel, follow_symlinks=False)
-            except OSError:
-                return None
-            st = (s.st_size, s.st_mtime_ns)
-        h.update(f"{rel}\0{st[0]}\0{st[1]}\n".encode("utf-8", "surrogateescape"))
+        size, mtime = stats[rel]
+        h.update(f"{rel}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 

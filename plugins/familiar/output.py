@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 MANIFEST = ".familiar-files.json"
@@ -27,6 +28,26 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def file_stats(
+    root: Path, rels: Iterable[str], seen: dict[str, tuple[int, int]] | None = None
+) -> dict[str, tuple[int, int]]:
+    """(size, mtime_ns) of each of `rels` under `root` that exists, from `seen` where it has
+    them, else looked up (symbolic links not followed)."""
+    found: dict[str, tuple[int, int]] = {}
+    seen = seen or {}
+    prefix = f"{root}/"  # a plain string join: this runs for every output file
+    for rel in rels:
+        hit = seen.get(rel)
+        if hit is None:
+            try:
+                st = os.stat(prefix + rel, follow_symlinks=False)
+            except OSError:
+                continue
+            hit = (st.st_size, st.st_mtime_ns)
+        found[rel] = hit
+    return found
 
 
 class UnsafeOutputPath(Exception):
@@ -132,22 +153,12 @@ class Output:
         if seen is not None:
             self.seen[rel] = seen
 
-    def stats(self, rels: set[str] | None = None) -> dict[str, tuple[int, int]]:
-        """(size, mtime_ns) of each of `rels` (default: every file of this build) that exists,
-        as seen when kept or looked up now: a build of ten thousand members has a hundred
-        thousand files, and the page keys and the build stamp both want to know."""
-        found: dict[str, tuple[int, int]] = {}
-        prefix = f"{self.root}/"
-        for rel in self.written if rels is None else rels:
-            hit = self.seen.get(rel)
-            if hit is None:
-                try:
-                    st = os.stat(prefix + rel, follow_symlinks=False)
-                except OSError:
-                    continue
-                hit = (st.st_size, st.st_mtime_ns)
-            found[rel] = hit
-        return found
+    def look(self) -> dict[str, tuple[int, int]]:
+        """Complete `seen` with every file of this build not yet looked at, and return it: a
+        build of ten thousand members has a hundred thousand files, and the page keys and the
+        build stamp both want their sizes and times. Call when the build has written all."""
+        self.seen = file_stats(self.root, self.written, self.seen)
+        return self.seen
 
     def finish(self) -> list[str]:
         """Delete what the previous build wrote and this one did not; record this build's files."""

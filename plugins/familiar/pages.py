@@ -50,6 +50,7 @@ class Site:
     pages: dict[str, int] = field(default_factory=dict)
     cache: PageCache | None = None
     warnings: list[FieldError] = field(default_factory=list)
+    lane_running: bool = False  # the second lane (write_site) has a core of its own
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def card_key(self, m: Member) -> str:
@@ -233,7 +234,7 @@ def member_pages(site: Site, out: Output) -> None:
             stale.append(m)
     # while the second lane (write_site) runs, it has a core of its own; the pages are still
     # rendered in a worker, which keeps ten thousand rendered bios out of the build's memory
-    lane = bool(site._memo.get("lane_running"))
+    lane = site.lane_running
     workers = min(site.settings.workers - lane, len(stale) // PARALLEL_FROM)
     if workers < 2 - lane:
         for m in stale:
@@ -382,7 +383,7 @@ class FamiliarGenerator:
                     "member_pages": self.site.pages.get("member", 0),
                     "warnings": [str(w) for w in self.site.warnings],
                 },
-                self.site._memo.get("output_stats"),
+                out.seen,
             )
 
 
@@ -494,27 +495,25 @@ def write_site(site: Site, out: Output) -> list[str]:
             if lane is not None and produce.__name__ == LANE_BEFORE:
                 lane.join()
                 lane = None
-                site._memo.pop("lane_running", None)
+                site.lane_running = False
             run_producer(produce, site, out)
             if lane_producers and produce.__name__ == LANE_AFTER:
                 warm_up(site)
                 lane = Lane(site, out, lane_producers, run_producer)
                 lane.start()
-                site._memo["lane_running"] = True
+                site.lane_running = True
         if lane is not None:
             lane.join()
     except BaseException:
         close_quietly(lane)
         raise
     finally:
-        site._memo.pop("lane_running", None)
+        site.lane_running = False
     check_nothing_lost(site)
     removed = out.finish()
     prune_caches(site, out)
-    # the size and modification time of every file of this build, for the page keys and the
-    # build stamp (the manifest is written last, so it is looked up again)
-    stats = site._memo["output_stats"] = out.stats()
-    stats.pop(MANIFEST, None)
+    # sizes and times of every file of this build, for the page keys and the build stamp
+    stats = out.look()
     if site.cache is not None:
         site.cache.save(stats)
         for fragments in site._memo.get("fragments", {}).values():
