@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .output import file_stats
+from .output import file_stats, write_atomic
 from .settings import FamiliarSettings
 
 logger = logging.getLogger(__name__)
@@ -126,8 +126,6 @@ class BuildStamp:
         data = {"inputs": self.inputs, "outputs": outputs, "files": files, **summary}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_text(json.dumps(data), encoding="utf-8")
-            os.replace(tmp, self.path)
+            write_atomic(self.path, json.dumps(data))
         except OSError as e:  # a stamp that cannot be written only costs the next build time
             logger.warning("could not save the build stamp %s: %s", self.path, e)

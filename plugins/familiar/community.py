@@ -18,6 +18,7 @@ from .checks import run_checks
 from .errors import FieldError
 from .loading import find_content_files, load_file
 from .models import Event, Member, event_from_doc, member_from_doc
+from .output import write_atomic
 from .settings import FamiliarSettings
 from .text import slugify, sort_key, taxonomy_key
 
@@ -281,10 +282,8 @@ class ProfileCache:
                     continue
                 key = key or _machine_key()
                 self._path(n).parent.mkdir(parents=True, exist_ok=True)
-                tmp = self._path(n).with_suffix(f".tmp{os.getpid()}")
                 body = pickle.dumps((self.version, shard), protocol=pickle.HIGHEST_PROTOCOL)
-                tmp.write_bytes(hmac.digest(key, body, "sha256") + body)
-                os.replace(tmp, self._path(n))
+                write_atomic(self._path(n), hmac.digest(key, body, "sha256") + body)
             # the single file of earlier versions
             (self.folder / "profiles.pickle").unlink(missing_ok=True)
         except OSError as e:  # a cache that cannot be written only costs time

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .output import write_atomic
+
 logger = logging.getLogger(__name__)
 
 FILE = "pages.json"
@@ -79,9 +81,7 @@ class PageCache:
                 keys[rel] = [key, st[0], st[1]]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"fingerprint": self.print, "keys": keys}, sort_keys=True)
-        tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(data, encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomic(self.path, data)
 
 
 class Fragments:

@@ -49,6 +49,7 @@ from PIL import (
 
 from .errors import FieldError
 from .models import Member
+from .output import write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -452,9 +453,7 @@ def _load_index(cache: Path) -> dict[str, Any]:
 
 def _save_index(cache: Path, index: dict[str, Any]) -> None:
     cache.mkdir(parents=True, exist_ok=True)
-    tmp = cache / f".index.json.tmp{os.getpid()}"
-    tmp.write_text(json.dumps(index, separators=(",", ":")))
-    os.replace(tmp, _index_path(cache))
+    write_atomic(_index_path(cache), json.dumps(index, separators=(",", ":")))
 
 
 def _photo_set(m: Member, key: str, facts: dict[str, Any], cache: str) -> PhotoSet:

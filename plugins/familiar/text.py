@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import re
 import unicodedata
 from pathlib import Path
 
 import cmarkgfm
 import nh3
+
+from .output import write_atomic
 
 _SCRIPT_ORDER = ["LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "HEBREW", "ARABIC", "DEVANAGARI",
                  "BENGALI", "GURMUKHI", "GUJARATI", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM",
@@ -120,9 +121,7 @@ def save_markdown_cache(path: Path) -> None:
     """Keep the bios this build used, for the next build."""
     keep = {k: _rendered[k] for k in _used if k in _rendered}
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps({"version": MARKDOWN_CACHE_VERSION, "html": keep}), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps({"version": MARKDOWN_CACHE_VERSION, "html": keep}))
 
 
 # bump when the Markdown extensions or the sanitiser's allowlist change
