@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -98,6 +100,15 @@ def site(tmp_path: Path) -> ScratchSite:
 def demo_site(tmp_path: Path) -> ScratchSite:
     """A copy of the demo community shipped in content/."""
     return ScratchSite.create(tmp_path / "demo", content=REPO / "content")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """The test process's headless Chromium (tests/hostile/browser.py): skips with the reason
+    when there is none, except in CI, where a missing browser fails."""
+    from .hostile.browser import shared_browser
+
+    yield shared_browser()
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from ..conftest import ScratchSite
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -97,3 +103,59 @@ def one_of_each_kind(paths: list[str]) -> list[str]:
         key = (parts[0] if parts else "", len(parts))
         seen.setdefault(key, path)
     return sorted(seen.values())
+
+
+# ---- for tests that drive pages -------------------------------------------------------------
+
+
+class Tab:
+    """A page in a fresh browser context that records console errors and uncaught exceptions."""
+
+    def __init__(self, browser: Any, base: str, **context: Any) -> None:
+        self.base = base
+        self.context = browser.new_context(**context)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on(
+            "console",
+            lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None,
+        )
+        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+
+    def open(self, path: str) -> Any:
+        self.page.goto(self.base + path, wait_until="load")
+        return self.page
+
+    def visible_slugs(self) -> list[str]:
+        return self.page.eval_on_selector_all(
+            "#members .card",
+            "cards => cards.filter(c => c.offsetParent !== null).map(c => c.dataset.slug)",
+        )
+
+    def ready(self) -> None:
+        """Wait until the script has loaded the index (it shows the form first, then loads the
+        index when the page is idle or someone uses the form) and applied the URL's search."""
+        self.page.wait_for_selector("#finder[data-state=ready]", state="visible")
+
+
+def listed_slugs(demo: ScratchSite) -> list[str]:
+    return [li["data-slug"] for li in demo.html("").select("#members .card")]
+
+
+def static_slugs(demo: ScratchSite, url_path: str) -> set[str]:
+    """The members a static fallback page (an interest, category, neighbourhood page) lists."""
+    return {li["data-slug"] for li in demo.html(url_path.lstrip("/")).select(".cards .card")}
+
+
+def index(demo: ScratchSite) -> dict:
+    return json.loads((demo.output / "search.json").read_text(encoding="utf-8"))
+
+
+def wait_until(page: Any, expression: str, timeout: float = 10.0) -> None:
+    """Poll a JavaScript expression from the test side. Not page.wait_for_function: it builds a
+    function from a string inside the page, which the site's CSP (no unsafe-eval) refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(50)
