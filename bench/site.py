@@ -12,7 +12,9 @@ separate step, then runs, interleaved, several times each:
                   PDFs (the binary files made in the separate step, as Hugo makes none)
   familiar-cold+b the same, and the badge PDFs of the events within 60 days rendered again
   familiar-noop   rebuild with nothing changed
-  familiar-edit   rebuild after editing one profile's bio
+  familiar-edit   rebuild after editing one profile's bio (a quick rebuild: quick.py)
+  familiar-edit+n rebuild after editing one profile's bio and name (a name shows on cards,
+                  badges and event pages: a full rebuild)
   familiar-add    rebuild after adding one member
   pelican-cold    plain Pelican 4 building N articles with the same bios (default theme)
   hugo-cold       Hugo building N pages with the same bios
@@ -24,6 +26,7 @@ at the same N, the 10k/1k growth, and how many output files the one-profile edit
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -150,6 +153,12 @@ def prepare(base: Path, n: int, reuse: bool = False) -> dict[str, Path]:
     return roots
 
 
+def renamed(yaml_value: str, r: int) -> str:
+    """A profile's `name:` value (plain or double-quoted YAML) with a word added, quoted."""
+    name = json.loads(yaml_value) if yaml_value.startswith('"') else yaml_value
+    return json.dumps(f"{name} Renamed{r}", ensure_ascii=False)
+
+
 def familiar_cmd() -> list[str]:
     return [str(VENV_BIN / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
 
@@ -188,6 +197,15 @@ def main() -> None:
             time.sleep(0.01)
             results.setdefault(("familiar-edit", n), []).append(run(familiar_cmd(), fam))
             rewritten.setdefault(n, []).append(files_changed_since(fam / "output", before))
+            name = re.search(r"^name: (.*)$", original, re.M)
+            assert name, f"{profile} has no name line"
+            profile.write_text(
+                original.replace(name.group(0), f"name: {renamed(name.group(1), r)}", 1)
+                + f"\nEdited {r}.\n"
+            )
+            results.setdefault(("familiar-edit+n", n), []).append(run(familiar_cmd(), fam))
+            profile.write_text(original + f"\nEdited {r}.\n")
+            run(familiar_cmd(), fam)  # back to the bio edit alone
             added.write_text(f"---\nname: New Member {r}\ninterests: [coffee]\n---\nHello.\n")
             results.setdefault(("familiar-add", n), []).append(run(familiar_cmd(), fam))
             added.unlink()

@@ -14,9 +14,11 @@ import hashlib
 import json
 import logging
 import os
+from array import array
 from pathlib import Path
 from typing import Any
 
+from .loading import CONTENT_SUFFIXES
 from .output import file_stats, write_atomic
 from .settings import FamiliarSettings
 
@@ -27,8 +29,8 @@ SKIP_DIRS = {"__pycache__", ".git"}
 PLUGIN_DIR = Path(__file__).resolve().parent
 
 
-def _tree_state(root: Path, skip: set[str], h: Any) -> None:
-    """Feed `h` one line per file under `root`: its path and what stat says about it."""
+def _tree_lines(root: Path, skip: set[str]) -> list[str]:
+    """One line per file under `root`, sorted: its path and what stat says about it."""
     lines = []
     stack = [str(root)]
     while stack:
@@ -51,33 +53,76 @@ def _tree_state(root: Path, skip: set[str], h: Any) -> None:
                 f"\0{st.st_mode}"
             )
     lines.sort()
+    return lines
+
+
+def _hash_tree(h: Any, root: Path, lines: list[str]) -> None:
     h.update(f"{root}\n{len(lines)}\n".encode())
     h.update("\n".join(lines).encode("utf-8", "surrogateescape"))
 
 
-def input_state(settings: FamiliarSettings) -> str:
-    """A hash of everything a build reads: content, theme, plugin, settings and today's date."""
+def is_profile(line: str, members: str) -> bool:
+    """Whether a line of `_tree_lines` is a member's profile file (directly in the members
+    folder `members`, ending in a content suffix; README files are documentation)."""
+    folder, _, name = line.partition("\0")[0].rpartition("/")
+    stem, dot, suffix = name.rpartition(".")
+    return (
+        folder == members
+        and bool(dot and stem)
+        and f".{suffix.lower()}" in CONTENT_SUFFIXES
+        and stem.upper() != "README"
+    )
+
+
+class InputState:
+    """What a build reads, looked at once: a hash of all of it (`whole`), and for quick rebuilds
+    (quick.py) a hash of all but the member profiles (`others`) and each profile's line."""
+
+    def __init__(self, settings: FamiliarSettings) -> None:
+        skip = {str(settings.cache_path), str(settings.output_path)}
+        whole = hashlib.blake2b(digest_size=16)
+        others = hashlib.blake2b(digest_size=16)
+        for h in (whole, others):
+            h.update(repr(settings).encode("utf-8"))
+        members = str(settings.members_path)
+        self.profiles: dict[str, str] = {}
+        for root in (settings.content_path, settings.theme_path, PLUGIN_DIR):
+            lines = _tree_lines(root, skip)
+            _hash_tree(whole, root, lines)
+            rest = []
+            for line in lines:
+                if is_profile(line, members):
+                    self.profiles[line.partition("\0")[0]] = line
+                else:
+                    rest.append(line)
+            _hash_tree(others, root, rest)
+        self.whole = whole.hexdigest()
+        self.others = others.hexdigest()
+
+
+Stats = tuple[str, array, array]  # a hash of the outputs, their sizes and their mtimes
+
+
+def stats_hash(rels: list[str], sizes: array, mtimes: array) -> str:
+    """A hash of the files `rels` with these sizes and modification times (arrays of int64)."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(repr(settings).encode("utf-8"))
-    skip = {str(settings.cache_path), str(settings.output_path)}
-    for root in (settings.content_path, settings.theme_path, PLUGIN_DIR):
-        _tree_state(root, skip, h)
+    h.update("\0".join(rels).encode("utf-8", "surrogateescape"))
+    h.update(sizes.tobytes())
+    h.update(mtimes.tobytes())
     return h.hexdigest()
 
 
-def _output_state(
+def output_state(
     root: Path, rels: list[str], seen: dict[str, tuple[int, int]] | None = None
-) -> str | None:
-    """A hash of the size and modification time of each of `rels` (from `seen` where it has
-    them, else looked up); None if one is missing."""
+) -> Stats | None:
+    """The size and modification time of each of `rels` (from `seen` where it has them, else
+    looked up), and their hash; None if one is missing."""
     stats = file_stats(root, rels, seen)
     if len(stats) != len(rels):
         return None
-    h = hashlib.blake2b(digest_size=16)
-    for rel in rels:
-        size, mtime = stats[rel]
-        h.update(f"{rel}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
+    sizes = array("q", [stats[rel][0] for rel in rels])
+    mtimes = array("q", [stats[rel][1] for rel in rels])
+    return stats_hash(rels, sizes, mtimes), sizes, mtimes
 
 
 class BuildStamp:
@@ -86,7 +131,11 @@ class BuildStamp:
     def __init__(self, settings: FamiliarSettings) -> None:
         self.path = settings.cache_path / FILE
         self.output = settings.output_path
-        self.inputs = input_state(settings)
+        self.state = InputState(settings)
+        self.inputs = self.state.whole
+        self.last: dict[str, Any] | None = None  # the last good build's record, as read
+        # what the last save() recorded: the files, and the hash, sizes and mtimes of them
+        self.saved: tuple[list[str], Stats] | None = None
 
     def _read(self) -> dict[str, Any] | None:
         try:
@@ -97,13 +146,14 @@ class BuildStamp:
 
     def current(self) -> dict[str, Any] | None:
         """The last build's record if nothing has changed since it, else None."""
-        data = self._read()
+        data = self.last = self._read()
         if not data or data.get("inputs") != self.inputs:
             return None
         files = data.get("files")
         if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
             return None
-        if _output_state(self.output, files) != data.get("outputs"):
+        state = output_state(self.output, files)
+        if state is None or state[0] != data.get("outputs"):
             return None
         return data
 
@@ -120,12 +170,18 @@ class BuildStamp:
         """Record this (good) build: its inputs, its output files (`seen`: the size and
         modification time of those already looked up) and what it reported."""
         files = sorted(written)
-        outputs = _output_state(self.output, files, seen)
-        if outputs is None:  # something removed an output file during the build: no stamp
+        state = output_state(self.output, files, seen)
+        if state is None:  # something removed an output file during the build: no stamp
             return
-        data = {"inputs": self.inputs, "outputs": outputs, "files": files, **summary}
+        self.record(files, state, summary)
+
+    def record(self, files: list[str], state: Stats, summary: dict[str, Any]) -> None:
+        """Save the stamp: these inputs, the output `files` (sorted) in this `state`."""
+        data = {"inputs": self.inputs, "outputs": state[0], "files": files, **summary}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.path, json.dumps(data))
         except OSError as e:  # a stamp that cannot be written only costs the next build time
             logger.warning("could not save the build stamp %s: %s", self.path, e)
+            return
+        self.saved = (files, state)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import logging
-import os
 import pickle
 import zlib
 from collections import Counter, defaultdict
@@ -20,6 +18,7 @@ from .loading import find_content_files, load_file
 from .models import Event, Member, event_from_doc, member_from_doc
 from .output import write_atomic
 from .settings import FamiliarSettings
+from .signing import machine_key, seal, unseal
 from .text import slugify, sort_key, taxonomy_key
 
 logger = logging.getLogger(__name__)
@@ -61,6 +60,25 @@ class Community:
         if name not in self._memo:
             self._memo[name] = compute()
         return self._memo[name]
+
+    @classmethod
+    def partial(
+        cls,
+        settings: FamiliarSettings,
+        members: list[Member],
+        events: list[Event],
+        slug_maps: tuple[dict[str, str], dict[str, str], dict[str, str]],
+    ) -> Community:
+        """A few members with every event, and the term slugs (interests, categories,
+        neighbourhoods) the last full build worked out from everyone: enough to make those
+        members' own pages (quick.py), not any page that lists members."""
+        c = cls(settings, all_members=list(members), events=list(events))
+        c.freeze()
+        for name, slugs in zip(
+            ("interest_slugs", "category_slugs", "neighbourhood_slugs"), slug_maps, strict=True
+        ):
+            c._memo[name] = slugs
+        return c
 
     def freeze(self) -> None:
         """Mark loading as finished: from now on lookups are computed once and reused."""
@@ -187,21 +205,6 @@ def _load_chunk(args: tuple[list[Path], Path, dict[str, Any]]) -> list[Loaded]:
     return [_load_member(p, root, ctx) for p in paths]
 
 
-def _machine_key() -> bytes:
-    """A secret kept outside the repository, that signs the profile cache."""
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "familiar"
-    path = folder / "cache-key"
-    try:
-        return path.read_bytes()
-    except OSError:
-        folder.mkdir(parents=True, exist_ok=True)
-        key = os.urandom(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(key)
-        return key
-
-
 class ProfileCache:
     """Parsed profiles kept between builds, by file path, size and modification time: a rebuild
     reads only the profiles that changed. Forgotten when the loader's code or the zone changes.
@@ -221,15 +224,14 @@ class ProfileCache:
         self.old: dict[str, tuple[int, int, Loaded]] = {}
         self.new: dict[str, tuple[int, int, Loaded]] = {}
         self._old_shards: list[dict[str, tuple[int, int, Loaded]]] = []
-        key = _machine_key()
+        key = machine_key()
         for n in range(self.SHARDS):
             shard: dict[str, tuple[int, int, Loaded]] = {}
             try:
-                data = self._path(n).read_bytes()
-                mac, body = data[:32], data[32:]
                 # unpickle only what this machine wrote: a cache file that arrived any other
                 # way (say, committed in a pull request) is ignored, never loaded
-                if hmac.compare_digest(mac, hmac.digest(key, body, "sha256")):
+                body = unseal(self._path(n).read_bytes(), key)
+                if body is not None:
                     version, entries = pickle.loads(body)
                     if version == self.version and isinstance(entries, dict):
                         shard = entries
@@ -280,10 +282,10 @@ class ProfileCache:
             for n, shard in enumerate(shards):
                 if shard == self._old_shards[n] and self._path(n).exists() == bool(shard):
                     continue
-                key = key or _machine_key()
+                key = key or machine_key()
                 self._path(n).parent.mkdir(parents=True, exist_ok=True)
                 body = pickle.dumps((self.version, shard), protocol=pickle.HIGHEST_PROTOCOL)
-                write_atomic(self._path(n), hmac.digest(key, body, "sha256") + body)
+                write_atomic(self._path(n), seal(body, key))
             # the single file of earlier versions
             (self.folder / "profiles.pickle").unlink(missing_ok=True)
         except OSError as e:  # a cache that cannot be written only costs time

@@ -192,7 +192,7 @@ def _esc(text: str) -> str:
     return str(escape(text))
 
 
-def _member_entry(site: Site, m: Member) -> dict[str, Any]:
+def member_feed_entry(site: Site, m: Member) -> dict[str, Any]:
     assert m.joined is not None
     parts = []
     photo = site.photos.get(m.slug)
@@ -216,16 +216,26 @@ def _member_entry(site: Site, m: Member) -> dict[str, Any]:
     }
 
 
-def members_feed(site: Site, out: Output) -> None:
-    """/feeds/members.atom: the newest listed members by `joined`, to welcome them."""
+MEMBERS_FEED = "feeds/members.atom"
+
+
+def feed_members(site: Site) -> list[Member]:
+    """The newest listed members by `joined`, newest first: the members feed's entries."""
     joined = [m for m in site.community.listed if m.joined]
     joined.sort(key=lambda m: (m.joined, m.slug), reverse=True)
-    entries = [_member_entry(site, m) for m in joined[:FEED_LIMIT]]
-    out.write(
-        "feeds/members.atom",
-        atom_feed(site, "feeds/members.atom", f"New members · {site.settings.site_name}",
-                  f"Say hello to the newest members of {site.settings.site_name}", entries),
-    )  # fmt: skip
+    return joined[:FEED_LIMIT]
+
+
+def members_feed_bytes(site: Site, entries: list[dict[str, Any]]) -> bytes:
+    return atom_feed(site, MEMBERS_FEED, f"New members · {site.settings.site_name}",
+                     f"Say hello to the newest members of {site.settings.site_name}",
+                     entries)  # fmt: skip
+
+
+def members_feed(site: Site, out: Output) -> None:
+    """/feeds/members.atom: the newest listed members by `joined`, to welcome them."""
+    entries = [member_feed_entry(site, m) for m in feed_members(site)]
+    out.write(MEMBERS_FEED, members_feed_bytes(site, entries))
 
 
 def _event_entry(site: Site, e: Event) -> dict[str, Any]:
@@ -314,7 +324,7 @@ def sitemap_and_robots(site: Site, out: Output) -> None:
 # ---- directory.json ------------------------------------------------------------------------
 
 
-def _member_json(site: Site, m: Member) -> dict[str, Any]:
+def member_json(site: Site, m: Member) -> dict[str, Any]:
     photo = site.photos.get(m.slug)
     data: dict[str, Any] = {
         "slug": m.slug,
@@ -379,7 +389,7 @@ def directory_data(site: Site) -> dict[str, Any]:
     return {
         "version": DIRECTORY_VERSION,
         "site": {"name": site.settings.site_name, "url": site.url("")},
-        "members": [_member_json(site, m) for m in site.community.listed],
+        "members": [member_json(site, m) for m in site.community.listed],
         "events": [_event_json(site, e) for e in site.community.events],
     }
 
@@ -395,14 +405,14 @@ def directory_text(site: Site) -> list[bytes]:
     members = []
     for m in site.community.listed:
         key = digest(site.card_key(m), [s for s in m.attending if s in events])
-        members.append(kept.get(m.slug, key, lambda m=m: _line(_member_json(site, m))))
+        members.append(kept.get(m.slug, key, lambda m=m: json_line(member_json(site, m))))
     head = {
         "version": DIRECTORY_VERSION,
         "site": {"name": site.settings.site_name, "url": site.url("")},
     }
-    event_lines = [_line(_event_json(site, e)).encode() for e in site.community.events]
+    event_lines = [json_line(_event_json(site, e)).encode() for e in site.community.events]
     return [
-        _line(head)[:-1].encode(),
+        json_line(head)[:-1].encode(),
         b',\n"members": [\n',
         *_joined(members, b",\n"),
         b'\n],\n"events": [\n',
@@ -421,7 +431,7 @@ def _joined(pieces: list[bytes], between: bytes) -> list[bytes]:
     return out
 
 
-def _line(value: Any) -> str:
+def json_line(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ": "))
 
 

@@ -97,7 +97,7 @@ class Output:
             raise UnsafeOutputPath(f"refusing to write {rel!r} outside {self.root}")
         return target
 
-    def write(self, rel: str, data: bytes | str | list[bytes]) -> Path:
+    def write(self, rel: str, data: bytes | str | list[bytes] | list[bytes | memoryview]) -> Path:
         """Write `rel` under the output folder unless it already holds exactly these bytes
         (`data` may be a list of pieces, written one after another)."""
         if isinstance(data, str):

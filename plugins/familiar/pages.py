@@ -27,7 +27,7 @@ from .events import attendees, event_pages, is_upcoming, member_events, where_to
 from .ics import calendar_files
 from .models import Member
 from .output import MANIFEST, Output
-from .pagecache import Fragments, PageCache, digest, fingerprint
+from .pagecache import Fragments, PageCache, TemplateCache, digest, fingerprint
 from .settings import FamiliarSettings, read_settings
 from .structured import member_extras
 from .text import index_letter, load_markdown_cache, render_markdown, save_markdown_cache
@@ -126,6 +126,7 @@ def make_env(settings: FamiliarSettings) -> Environment:
         # one environment per build: templates do not change during it, so Jinja need not
         # look at each template file's time again on every page (a stat per template used)
         auto_reload=False,
+        bytecode_cache=TemplateCache(settings.cache_path / "templates"),
     )
     env.globals.update(SITENAME=settings.site_name, SITEURL=settings.site_url)
     env.filters["letter"] = index_letter
@@ -365,7 +366,15 @@ class FamiliarGenerator:
                 last.get("member_pages", "?"),
             )
             return
+        from . import quick
+
+        try:
+            quick.quick_build(self.settings, stamp)
+            return
+        except quick.NotQuick as e:
+            logger.debug("Familiar: a full build: %s", e)
         stamp.forget()
+        quick.forget(self.settings)
         self.stamp = stamp
         site = build_site(self.settings)
         self.site = site
@@ -385,6 +394,9 @@ class FamiliarGenerator:
                 },
                 out.seen,
             )
+            from .quick import record_full_build
+
+            record_full_build(self.site, self.stamp)
 
 
 def build_site(settings: FamiliarSettings) -> Site:

@@ -8,6 +8,7 @@ from pelican import signals
 from . import exports, search, social  # noqa: F401
 from .pages import FamiliarGenerator
 from .pelican_settings import configure
+from .quick import save_pending
 
 
 def get_generators(pelican_object: object) -> type[FamiliarGenerator]:
@@ -17,3 +18,4 @@ def get_generators(pelican_object: object) -> type[FamiliarGenerator]:
 def register() -> None:
     signals.initialized.connect(configure)
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(save_pending)

@@ -1,0 +1,45 @@
+"""Cache files that hold code or pickles are signed with a key of this machine's.
+
+Unpickling (or unmarshalling) a file can run code. The cache folder sits in the site's folder,
+where a pull request could put files of its own; a file is loaded only if it carries the mark of
+this machine's key, which lives outside the repository.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+MAC_BYTES = hashlib.sha256().digest_size
+
+
+def machine_key() -> bytes:
+    """A secret kept outside the repository (made on first use)."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "familiar"
+    path = folder / "cache-key"
+    try:
+        return path.read_bytes()
+    except OSError:
+        folder.mkdir(parents=True, exist_ok=True)
+        key = os.urandom(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key)
+        return key
+
+
+def seal(body: bytes, key: bytes | None = None) -> bytes:
+    """`body` with this machine's mark in front."""
+    return hmac.digest(key or machine_key(), body, "sha256") + body
+
+
+def unseal(data: bytes, key: bytes | None = None) -> bytes | None:
+    """The body of sealed `data` if this machine sealed it, else None."""
+    mac, body = data[:MAC_BYTES], data[MAC_BYTES:]
+    if len(mac) == MAC_BYTES and hmac.compare_digest(
+        mac, hmac.digest(key or machine_key(), body, "sha256")
+    ):
+        return body
+    return None

@@ -1,0 +1,199 @@
+"""Quick rebuilds (plugins/familiar/quick.py): a bio edit makes the member's own files again
+without loading the community, and the result is what a full build makes, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+from familiar.errors import ContentErrors
+
+from .conftest import ScratchSite
+
+PDF = "badges.pdf"  # two full builds differ here too (font subsets); a quick build never writes one
+
+
+def mtimes(site: ScratchSite) -> dict[str, int]:
+    return {
+        p.relative_to(site.output).as_posix(): p.stat().st_mtime_ns
+        for p in site.output.rglob("*")
+        if p.is_file()
+    }
+
+
+def was_quick(site: ScratchSite) -> bool:
+    """Build; whether the build was a quick one: it saved a new stamp but left the base record,
+    which only a full build writes."""
+    cache = site.root / ".familiar-cache"
+    base, stamp = cache / "quick-base.pickle", cache / "build-stamp.json"
+
+    def state(path: Path) -> tuple[int, int] | None:
+        return (path.stat().st_ino, path.stat().st_mtime_ns) if path.exists() else None
+
+    base_before, stamp_before = state(base), state(stamp)
+    site.build()
+    return base_before is not None and state(base) == base_before and state(stamp) != stamp_before
+
+
+def add_to_bio(site: ScratchSite, slug: str, text: str, suffix: str = ".md") -> None:
+    path = site.content / "members" / f"{slug}{suffix}"
+    body = path.read_text(encoding="utf-8").rstrip("\n")
+    path.write_text(body + f"\n\n{text}\n" if suffix == ".md" else body + f" {text}\n", "utf-8")
+
+
+def assert_same_as_a_full_build(site: ScratchSite, tmp_path: Path) -> None:
+    """Every output file is byte for byte what a full build of the same content makes."""
+    fresh = ScratchSite.create(tmp_path / "fresh", content=site.content)
+    fresh.build()
+    assert site.files() == fresh.files()
+    differ = [
+        rel
+        for rel in fresh.files()
+        if not rel.endswith(PDF)
+        and (site.output / rel).read_bytes() != (fresh.output / rel).read_bytes()
+    ]
+    assert differ == []
+
+
+@pytest.fixture
+def demo(demo_site: ScratchSite) -> ScratchSite:
+    demo_site.build()
+    assert (demo_site.root / ".familiar-cache" / "quick-base.pickle").is_file()
+    return demo_site
+
+
+def test_a_bio_edit_rewrites_only_the_members_files_and_matches_a_full_build(demo, tmp_path):
+    before = mtimes(demo)
+    # listed, with a photo, in the members feed; unlisted; hidden; and a YAML profile
+    add_to_bio(demo, "jenn-morales", "Now also *roasting* coffee on Fridays.")
+    add_to_bio(demo, "darnell-brooks", "Unlisted, and still editing.")
+    add_to_bio(demo, "noor-rahman", "Hidden: nothing of this is published.")
+    assert was_quick(demo)
+    after = mtimes(demo)
+    changed = sorted(rel for rel in after if after[rel] != before.get(rel))
+    assert changed == [
+        "directory.json",
+        "feeds/members.atom",
+        "members/darnell-brooks/index.html",
+        "members/jenn-morales/index.html",
+    ]
+    page = demo.html("members/jenn-morales/").select_one(".bio").decode_contents()
+    assert "<em>roasting</em>" in page
+    assert "Unlisted, and still editing." not in (demo.output / "directory.json").read_text()
+    assert not any("Hidden: nothing" in (demo.output / rel).read_text("utf-8", "replace")
+                   for rel in demo.files())  # fmt: skip
+    assert_same_as_a_full_build(demo, tmp_path)
+
+
+def test_quick_rebuilds_in_a_row_then_nothing_changed(demo, tmp_path):
+    add_to_bio(demo, "chen-wei", "", suffix=".yaml")  # a touch that changes no byte
+    before = mtimes(demo)
+    assert was_quick(demo)
+    assert mtimes(demo) == before
+    for n in range(3):
+        add_to_bio(demo, "zoe-lefevre", f"Edit number {n}.")
+        assert was_quick(demo)
+    assert "Edit number 2." in demo.html("members/zoe-lefevre/").get_text()
+    before = mtimes(demo)
+    demo.build()  # nothing changed since: the output is left alone
+    assert mtimes(demo) == before
+    assert_same_as_a_full_build(demo, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("name: Jenn Morales", "name: Jenn Moralès"),  # shows on cards, badges, events
+        ("category: Marketing", "category: Advertising"),  # term pages
+    ],
+)
+def test_an_edit_beyond_the_bio_builds_in_full(demo, tmp_path, old, new):
+    path = demo.content / "members" / "jenn-morales.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    add_to_bio(demo, "jenn-morales", "And a new line of bio.")
+    assert not was_quick(demo)
+    assert_same_as_a_full_build(demo, tmp_path)
+
+
+def test_a_bio_with_a_problem_is_reported_in_full(demo):
+    path = demo.content / "members" / "zoe-lefevre.md"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good + "x" * 5001 + "\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as info:
+        demo.build()
+    assert any("zoe-lefevre.md" in str(e) and "bio" in str(e) for e in info.value.errors)
+    path.write_text(good, encoding="utf-8")
+    assert not was_quick(demo)  # the failed build left no record to be quick from
+
+
+def test_a_file_removed_from_the_output_folder_makes_the_build_full(demo):
+    page = demo.output / "members" / "priya-sharma" / "index.html"
+    good = page.read_bytes()
+    page.unlink()
+    add_to_bio(demo, "jenn-morales", "One more line.")
+    assert not was_quick(demo)
+    assert page.read_bytes() == good
+
+
+def test_more_than_profiles_changed_makes_the_build_full(demo):
+    event = demo.content / "events" / "friday-patio-2026-12-04.md"
+    event.write_text(event.read_text(encoding="utf-8") + "\nBring a friend.\n", "utf-8")
+    add_to_bio(demo, "jenn-morales", "One more line.")
+    assert not was_quick(demo)
+    assert "Bring a friend." in demo.html("events/friday-patio-2026-12-04/").get_text()
+
+
+def test_a_new_profile_makes_the_build_full(demo):
+    demo.member("new-person", "name: New Person")
+    assert not was_quick(demo)
+    assert (demo.output / "members" / "new-person" / "index.html").is_file()
+
+
+def test_records_not_signed_here_are_never_loaded(demo, tmp_path):
+    """A pickle that would run code, put in the cache folder (as a pull request could), is
+    ignored: the build runs in full and nothing runs."""
+    marker = tmp_path / "ran"
+
+    class Boom:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    cache = demo.root / ".familiar-cache"
+    for name in ("quick.pickle", "quick-base.pickle"):
+        data = (cache / name).read_bytes()
+        head = data[32:].split(b"\n", 2)  # the format and the inputs' hash stay as they were
+        forged = b"\n".join(head[:2]) + b"\n" + pickle.dumps(Boom())
+        (cache / name).write_bytes(b"\0" * 32 + forged)
+    add_to_bio(demo, "jenn-morales", "Forged records are ignored.")
+    assert not was_quick(demo)
+    assert not marker.exists()
+    assert "Forged records are ignored." in demo.html("members/jenn-morales/").get_text()
+
+
+def test_compiled_templates_not_signed_here_are_never_loaded(demo):
+    """Compiled code for member.html, for its real source, in the template cache but not
+    signed by this machine: the template is compiled again from its source."""
+    import marshal
+    from hashlib import sha1
+
+    from familiar.pages import make_env
+    from familiar.settings import read_settings
+    from jinja2.bccache import bc_magic
+
+    env = make_env(read_settings(demo.settings()))
+    source, filename, _ = env.loader.get_source(env, "member.html")
+    evil = env.compile(source.replace("<h2>About</h2>", "<h2>FORGED</h2>"), "member.html",
+                       filename)  # fmt: skip
+    cache = env.bytecode_cache
+    bucket = cache.folder / f"{cache.get_cache_key('member.html', filename)}.jinja"
+    assert bucket.is_file()  # the real one, kept by the build
+    checksum = sha1(source.encode("utf-8")).hexdigest()
+    body = bc_magic + pickle.dumps(checksum, 2) + marshal.dumps(evil)
+    bucket.write_bytes(b"\0" * 32 + body)
+    add_to_bio(demo, "jenn-morales", "A quick rebuild renders this page.")
+    assert was_quick(demo)
+    text = demo.html("members/jenn-morales/").get_text()
+    assert "A quick rebuild renders this page." in text
+    assert "FORGED" not in text
