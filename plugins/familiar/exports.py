@@ -438,6 +438,7 @@ def json_line(value: Any) -> str:
 def directory_json(site: Site, out: Output) -> None:
     """/directory.json: the public fields of listed members and of events (docs/directory-json.md)."""
     out.write("directory.json", directory_text(site))
+    site.fragments_done("directory")
 
 
 def _register() -> None:

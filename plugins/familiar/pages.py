@@ -72,6 +72,13 @@ class Site:
             caches[name] = Fragments(self.settings.cache_path, name, print_)
         return caches[name]
 
+    def fragments_done(self, name: str) -> None:
+        """Keep the pieces of index `name` for the next build and let them go (the directory's
+        are tens of megabytes at ten thousand members; the build's peak memory comes late)."""
+        kept = self._memo.get("fragments", {}).pop(name, None)
+        if kept is not None and self.cache is not None:
+            kept.save()
+
     def count(self, page_kind: str, n: int = 1) -> None:
         self.pages[page_kind] = self.pages.get(page_kind, 0) + n
 

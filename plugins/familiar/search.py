@@ -161,6 +161,7 @@ def search_index(site: pages.Site, out: Output) -> None:
     """Producer: write /search.json (compact: it is downloaded by every directory visit)."""
     data = index_text(site)
     out.write(INDEX_PATH, data)
+    site.fragments_done("search")
     logger.debug("search index: %d bytes", len(data))
 
 
