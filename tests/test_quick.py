@@ -45,7 +45,7 @@ def add_to_bio(site: ScratchSite, slug: str, text: str, suffix: str = ".md") -> 
 
 def assert_same_as_a_full_build(site: ScratchSite, tmp_path: Path) -> None:
     """Every output file is byte for byte what a full build of the same content makes."""
-    fresh = ScratchSite.create(tmp_path / "fresh", content=site.content)
+    fresh = ScratchSite.create(tmp_path / "full", content=site.content)
     fresh.build()
     assert site.files() == fresh.files()
     differ = [
@@ -87,6 +87,37 @@ def test_a_bio_edit_rewrites_only_the_members_files_and_matches_a_full_build(dem
     assert_same_as_a_full_build(demo, tmp_path)
 
 
+def test_contact_fields_are_quick_too_and_reach_the_vcard(demo, tmp_path):
+    """The website, the e-mail address (and whether to show it) and what a member is looking
+    for show only in their own files; showing the address and hiding it again are both quick,
+    and the hidden address is gone from every file."""
+    path = demo.content / "members" / "zoe-lefevre.md"
+    good = path.read_text(encoding="utf-8")
+    front, body = good.split("\n---\n", 1)
+    edited = front.replace("https://lefevreboulangerie.example", "https://boulangerie.example")
+    edited = edited.replace("Someone who can fix a 40-year-old deck oven", "a second oven")
+    before = mtimes(demo)
+    path.write_text(edited + "\nshow_email: true\n---\n" + body, encoding="utf-8")
+    assert was_quick(demo)
+    after = mtimes(demo)
+    assert sorted(rel for rel in after if after[rel] != before.get(rel)) == [
+        "directory.json",
+        "members/zoe-lefevre/index.html",
+        "members/zoe-lefevre/zoe-lefevre.vcf",
+    ]
+    vcf = (demo.output / "members/zoe-lefevre/zoe-lefevre.vcf").read_text("utf-8")
+    assert "EMAIL;TYPE=INTERNET:bonjour@lefevreboulangerie.example" in vcf
+    assert "URL;TYPE=WORK:https://boulangerie.example" in vcf
+    assert "a second oven" in demo.html("members/zoe-lefevre/").get_text()
+    assert_same_as_a_full_build(demo, tmp_path / "shown")
+
+    path.write_text(edited + "\n---\n" + body, encoding="utf-8")  # the address hidden again
+    assert was_quick(demo)
+    assert not [rel for rel in demo.files()
+                if b"bonjour@" in (demo.output / rel).read_bytes()]  # fmt: skip
+    assert_same_as_a_full_build(demo, tmp_path / "hidden")
+
+
 def test_quick_rebuilds_in_a_row_then_nothing_changed(demo, tmp_path):
     add_to_bio(demo, "chen-wei", "", suffix=".yaml")  # a touch that changes no byte
     before = mtimes(demo)
@@ -107,6 +138,7 @@ def test_quick_rebuilds_in_a_row_then_nothing_changed(demo, tmp_path):
     [
         ("name: Jenn Morales", "name: Jenn Moralès"),  # shows on cards, badges, events
         ("category: Marketing", "category: Advertising"),  # term pages
+        ("known_as: Jenn", "show_email: false\nknown_as: Jenn"),  # later lines move
     ],
 )
 def test_an_edit_beyond_the_bio_builds_in_full(demo, tmp_path, old, new):

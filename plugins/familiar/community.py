@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import pickle
@@ -44,6 +45,8 @@ class Community:
     # slug -> a hash of the member's parsed profile, computed once when the file is parsed and
     # kept in the profile cache: pages keyed by the members they show compare these
     digests: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # slug -> the same, of all but LOCAL_FIELDS (quick.py)
+    outward: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def members_dir(self) -> Path:
@@ -183,26 +186,44 @@ def _slug_map(groups) -> dict[str, str]:
     return {value: slugs[key] for key, (_, counter) in groups.items() for value in counter}
 
 
-# slug, display path, member, errors, digest of the member
-Loaded = tuple[str, str, Member | None, list[FieldError], str]
+# slug, display path, member, errors, digest of the member, digest of all but its LOCAL_FIELDS
+Loaded = tuple[str, str, Member | None, list[FieldError], str, str]
 _LOADER_CODE = ("loading.py", "fields.py", "models.py", "handles.py", "text.py")
-CACHE_FORMAT = "4"  # raise when Loaded changes shape
+CACHE_FORMAT = "6"  # raise when Loaded changes shape
 PARALLEL_FROM = 2000  # profiles; below this, starting worker processes costs more than it saves
+# Fields that show only in the member's own files (their page, vCard and directory.json line;
+# the bio also in the members feed): an edit to these alone is a quick rebuild (quick.py).
+# Everything else shows on other pages too: cards, event pages, badges, search, social cards.
+LOCAL_FIELDS = ("bio", "bio_line", "looking_for", "website", "email", "show_email")
+_OUTWARD = tuple(
+    f.name for f in dataclasses.fields(Member) if f.name not in LOCAL_FIELDS and f.name != "lines"
+)
 
 
-def _load_member(path: Path, root: Path, ctx: dict[str, Any]) -> Loaded:
+def outward(m: Member | None) -> str:
+    """A hash of everything about `m` that shows beyond their own files (all but LOCAL_FIELDS),
+    and the lines of those fields (problems found across files name them)."""
+    if m is None:
+        return ""
+    values = tuple(getattr(m, f) for f in _OUTWARD)
+    lines = tuple((k, n) for k, n in m.lines if k not in LOCAL_FIELDS)
+    return hashlib.blake2b(repr((values, lines)).encode("utf-8"), digest_size=12).hexdigest()
+
+
+def load_member(path: Path, root: Path, ctx: dict[str, Any]) -> Loaded:
+    """One profile file read and checked on its own (cross-file checks are not run)."""
     doc, errors = load_file(path, root)
     member = None
     if not errors:
         member, errors = member_from_doc(doc, ctx)
     # repr of a frozen dataclass of text, numbers, dates and tuples: all a page can show
     key = hashlib.blake2b(repr(member).encode("utf-8"), digest_size=12).hexdigest()
-    return doc.slug, doc.display, member, errors, key
+    return doc.slug, doc.display, member, errors, key, outward(member)
 
 
 def _load_chunk(args: tuple[list[Path], Path, dict[str, Any]]) -> list[Loaded]:
     paths, root, ctx = args
-    return [_load_member(p, root, ctx) for p in paths]
+    return [load_member(p, root, ctx) for p in paths]
 
 
 class ProfileCache:
@@ -316,7 +337,7 @@ def load_members(settings: FamiliarSettings, ctx: dict[str, Any]) -> list[Loaded
                 results.update(zip(chunk[0], loaded, strict=True))
     else:
         for p in todo:
-            results[p] = _load_member(p, root, ctx)
+            results[p] = load_member(p, root, ctx)
     for p in todo:
         cache.put(p, results[p])
     cache.save()
@@ -329,11 +350,12 @@ def load_community(settings: FamiliarSettings, only: list[Path] | None = None) -
     ctx = {"timezone": settings.timezone}
     root = settings.site_root
     members: list[Member] = []
-    for slug, display, member, errors, key in load_members(settings, ctx):
+    for slug, display, member, errors, key, outward_key in load_members(settings, ctx):
         c.paths_by_slug.setdefault(slug, []).append(display)
         if member is not None and len(c.paths_by_slug[slug]) == 1:
             members.append(member)
             c.digests[slug] = key
+            c.outward[slug] = outward_key
         c.errors.extend(errors)
     c.all_members = sorted(members, key=lambda m: sort_key(m.name))
     for path in find_content_files(settings.events_path):
