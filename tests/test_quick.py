@@ -169,6 +169,19 @@ def test_a_file_removed_from_the_output_folder_makes_the_build_full(demo):
     assert page.read_bytes() == good
 
 
+def test_an_index_edited_by_hand_in_place_makes_the_build_full(demo):
+    """directory.json changed by hand, its size and time put back: the quick rebuild cannot
+    find the member's line, and the build runs in full and puts the file right."""
+    index = demo.output / "directory.json"
+    good, st = index.read_bytes(), index.stat()
+    index.write_bytes(good.replace(b'{"slug": "jenn-morales"', b'{"slug": "jenn-moralez"'))
+    os.utime(index, ns=(st.st_atime_ns, st.st_mtime_ns))
+    add_to_bio(demo, "jenn-morales", "One more line.")
+    assert not was_quick(demo)
+    assert b'{"slug": "jenn-morales"' in index.read_bytes()
+    assert b"jenn-moralez" not in index.read_bytes()
+
+
 def test_more_than_profiles_changed_makes_the_build_full(demo):
     event = demo.content / "events" / "friday-patio-2026-12-04.md"
     event.write_text(event.read_text(encoding="utf-8") + "\nBring a friend.\n", "utf-8")

@@ -358,6 +358,9 @@ class FamiliarGenerator:
         self.settings = read_settings(settings)
         self.site: Site | None = None
         self.stamp: BuildStamp | None = None
+        from .quick import PENDING
+
+        PENDING.clear()  # records of an earlier build in this process that did not finish
 
     def generate_context(self) -> None:
         stamp = BuildStamp(self.settings)
@@ -380,6 +383,8 @@ class FamiliarGenerator:
             return
         except quick.NotQuick as e:
             logger.debug("Familiar: a full build: %s", e)
+        except Exception as e:  # a full build makes the same site: slower, never wrong
+            logger.warning("Familiar: the quick rebuild failed (%r); building in full", e)
         stamp.forget()
         quick.forget(self.settings)
         self.stamp = stamp

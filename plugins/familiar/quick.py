@@ -112,12 +112,12 @@ class _Pending:
 
 # Records wait for Pelican's `finalized` signal: Pelican's own generators (static files) write
 # into the output folder after Familiar's, and the folders' times are taken once all is done.
-_PENDING: list[_Pending] = []
+PENDING: list[_Pending] = []
 
 
 def save_pending(*_: Any) -> None:
-    while _PENDING:
-        p = _PENDING.pop()
+    while PENDING:
+        p = PENDING.pop()
         p.state["folders"].update(_folder_times(p.settings.output_path, p.folders))
         if p.base is not None:
             _save(p.settings, BASE_FILE, p.others, p.base)
@@ -154,7 +154,7 @@ def record_full_build(site: Any, stamp: BuildStamp) -> None:
         "profiles": stamp.state.profiles,
         "feed": [(m.slug, member_feed_entry(site, m)) for m in feed_members(site)],
     }
-    _PENDING.append(_Pending(site.settings, stamp.state.others, state, base, folders))
+    PENDING.append(_Pending(site.settings, stamp.state.others, state, base, folders))
 
 
 class NotQuick(Exception):
@@ -210,7 +210,7 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
         state["stamp"] = stamp.saved[1][0]
         # the folders this build wrote in, and those Pelican writes in (static files)
         folders = {rel.rpartition("/")[0] for rel in out.written} | {""}
-        _PENDING.append(_Pending(settings, others, state, None, folders))
+        PENDING.append(_Pending(settings, others, state, None, folders))
     for w in last.get("warnings", []):
         logger.warning("%s", w)
     logger.info(
