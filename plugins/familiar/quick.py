@@ -33,7 +33,7 @@ import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .buildstamp import BuildStamp, stats_hash
 from .community import LOCAL_FIELDS, Community, load_member
@@ -43,15 +43,16 @@ from .photos import PhotoSet, Variant
 from .settings import FamiliarSettings
 from .signing import MAC_BYTES, seal, unseal
 
+if TYPE_CHECKING:
+    from .pages import Site
+
 logger = logging.getLogger(__name__)
 
-FILE = "quick.pickle"
+FILE = "quick.pickle"  # what each build changes: written after every build
+BASE_FILE = "quick-base.pickle"  # what only a full build changes
 FORMAT = b"familiar-quick-1"
 MAX_CHANGED = 20
 DIRECTORY = "directory.json"
-
-
-BASE_FILE = "quick-base.pickle"
 
 
 def forget(settings: FamiliarSettings) -> None:
@@ -124,11 +125,11 @@ def save_pending(*_: Any) -> None:
         _save(p.settings, FILE, p.others, p.state)
 
 
-def record_full_build(site: Any, stamp: BuildStamp) -> None:
+def record_full_build(site: Site, stamp: BuildStamp) -> None:
     """After a good full build (its stamp saved): keep what a quick rebuild will need, in two
     records: the base, which only a full build changes, and the state, which each build
     changes. Both kept compact (a quick rebuild reads them): file names in one string, sizes
-    and times in arrays, each photo set pickled on its own."""
+    and times in arrays, photo sets as plain tuples."""
     from .exports import feed_members, member_feed_entry
 
     if stamp.saved is None:
