@@ -84,6 +84,14 @@ class ScratchSite:
             path = path / "index.html"
         return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
 
+    def mtimes(self) -> dict[str, int]:
+        """Every output file's modification time, by its path in the output folder."""
+        return {
+            p.relative_to(self.output).as_posix(): p.stat().st_mtime_ns
+            for p in self.output.rglob("*")
+            if p.is_file()
+        }
+
     def files(self) -> list[str]:
         return sorted(
             p.relative_to(self.output).as_posix() for p in self.output.rglob("*") if p.is_file()

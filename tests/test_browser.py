@@ -19,7 +19,16 @@ import pytest
 from familiar.text import fold
 
 from .conftest import REPO, ScratchSite
-from .hostile.browser import Tab, index, listed_slugs, serve, static_slugs
+from .hostile.browser import (
+    DESKTOP,
+    PHONE,
+    Tab,
+    desktop_tab,
+    index,
+    listed_slugs,
+    serve,
+    static_slugs,
+)
 
 ARTIFACTS = REPO / "test-artifacts"
 FACETS = {"interest": "interests", "category": "categories", "neighbourhood": "neighbourhoods"}
@@ -45,9 +54,8 @@ def base_url(demo: ScratchSite) -> Iterator[str]:
 
 @pytest.fixture
 def tab(browser: Any, base_url: str) -> Iterator[Tab]:
-    t = Tab(browser, base_url, viewport={"width": 1280, "height": 900})
-    yield t
-    t.context.close()
+    with desktop_tab(browser, base_url) as t:
+        yield t
     assert t.errors == [], "console errors in the browser"
 
 
@@ -238,7 +246,7 @@ def test_unknown_filter_value_in_url_shows_everyone(tab: Tab, demo: ScratchSite)
 def test_javascript_off_shows_everyone_and_static_filter_pages(
     browser: Any, base_url: str, demo: ScratchSite
 ) -> None:
-    t = Tab(browser, base_url, java_script_enabled=False, viewport={"width": 360, "height": 800})
+    t = Tab(browser, base_url, java_script_enabled=False, viewport=PHONE)
     try:
         page = t.open("/?q=zoe&interest=sailing")  # a shared link still shows the directory
         assert len(t.visible_slugs()) == len(listed_slugs(demo)) > 0
@@ -270,7 +278,7 @@ def test_axe_finds_no_serious_violations_on_any_page_type_in_either_scheme(
     from axe_playwright_python.sync_playwright import Axe
 
     axe_source = Axe().axe_script
-    t = Tab(browser, base_url, viewport={"width": 1280, "height": 900})
+    t = Tab(browser, base_url, viewport=DESKTOP)
     problems = []
     try:
         for kind, path in page_types(demo).items():

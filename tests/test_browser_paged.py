@@ -13,7 +13,17 @@ from typing import Any
 import pytest
 
 from .conftest import REPO, ScratchSite
-from .hostile.browser import Tab, index, listed_slugs, serve, static_slugs, wait_until
+from .hostile.browser import (
+    DESKTOP,
+    PHONE,
+    Tab,
+    desktop_tab,
+    index,
+    listed_slugs,
+    serve,
+    static_slugs,
+    wait_until,
+)
 
 PAGED_SIZE = 50
 PAGED_COUNT = 300
@@ -50,10 +60,9 @@ def paged_url(paged: ScratchSite) -> Iterator[str]:
 
 @pytest.fixture
 def ptab(browser: Any, paged_url: str) -> Iterator[Tab]:
-    t = Tab(browser, paged_url, viewport={"width": 1280, "height": 900})
-    t.page.on("dialog", lambda d: (t.errors.append(f"dialog: {d.message}"), d.dismiss()))
-    yield t
-    t.context.close()
+    with desktop_tab(browser, paged_url) as t:
+        t.page.on("dialog", lambda d: (t.errors.append(f"dialog: {d.message}"), d.dismiss()))
+        yield t
     assert t.errors == [], "console errors in the browser"
 
 
@@ -83,7 +92,7 @@ def test_paged_directory_pages_and_links_work_without_javascript(
     pages = paged_pages(paged)
     assert [len(p) for p in pages] == [PAGED_SIZE] * (PAGED_COUNT // PAGED_SIZE)
     assert sorted(s for p in pages for s in p) == sorted(f"m{i}" for i in range(PAGED_COUNT))
-    t = Tab(browser, paged_url, java_script_enabled=False, viewport={"width": 360, "height": 800})
+    t = Tab(browser, paged_url, java_script_enabled=False, viewport=PHONE)
     try:
         page = t.open("/")
         assert t.visible_slugs() == pages[0]
@@ -211,7 +220,7 @@ def test_axe_on_a_paginated_page_with_results(browser: Any, paged_url: str) -> N
     from axe_playwright_python.sync_playwright import Axe
 
     axe_source = Axe().axe_script
-    t = Tab(browser, paged_url, viewport={"width": 1280, "height": 900})
+    t = Tab(browser, paged_url, viewport=DESKTOP)
     problems = []
     try:
         for path in ["/page/2/", "/?interest=rowing", "/interests/chess/page/2/"]:

@@ -15,14 +15,6 @@ from .conftest import ScratchSite
 PDF = "badges.pdf"  # two full builds differ here too (font subsets); a quick build never writes one
 
 
-def mtimes(site: ScratchSite) -> dict[str, int]:
-    return {
-        p.relative_to(site.output).as_posix(): p.stat().st_mtime_ns
-        for p in site.output.rglob("*")
-        if p.is_file()
-    }
-
-
 def was_quick(site: ScratchSite) -> bool:
     """Build; whether the build was a quick one: it saved a new stamp but left the base record,
     which only a full build writes."""
@@ -65,13 +57,13 @@ def demo(demo_site: ScratchSite) -> ScratchSite:
 
 
 def test_a_bio_edit_rewrites_only_the_members_files_and_matches_a_full_build(demo, tmp_path):
-    before = mtimes(demo)
+    before = demo.mtimes()
     # listed, with a photo, in the members feed; unlisted; hidden; and a YAML profile
     add_to_bio(demo, "jenn-morales", "Now also *roasting* coffee on Fridays.")
     add_to_bio(demo, "darnell-brooks", "Unlisted, and still editing.")
     add_to_bio(demo, "noor-rahman", "Hidden: nothing of this is published.")
     assert was_quick(demo)
-    after = mtimes(demo)
+    after = demo.mtimes()
     changed = sorted(rel for rel in after if after[rel] != before.get(rel))
     assert changed == [
         "directory.json",
@@ -96,10 +88,10 @@ def test_contact_fields_are_quick_too_and_reach_the_vcard(demo, tmp_path):
     front, body = good.split("\n---\n", 1)
     edited = front.replace("https://lefevreboulangerie.example", "https://boulangerie.example")
     edited = edited.replace("Someone who can fix a 40-year-old deck oven", "a second oven")
-    before = mtimes(demo)
+    before = demo.mtimes()
     path.write_text(edited + "\nshow_email: true\n---\n" + body, encoding="utf-8")
     assert was_quick(demo)
-    after = mtimes(demo)
+    after = demo.mtimes()
     assert sorted(rel for rel in after if after[rel] != before.get(rel)) == [
         "directory.json",
         "members/zoe-lefevre/index.html",
@@ -120,16 +112,16 @@ def test_contact_fields_are_quick_too_and_reach_the_vcard(demo, tmp_path):
 
 def test_quick_rebuilds_in_a_row_then_nothing_changed(demo, tmp_path):
     add_to_bio(demo, "chen-wei", "", suffix=".yaml")  # a touch that changes no byte
-    before = mtimes(demo)
+    before = demo.mtimes()
     assert was_quick(demo)
-    assert mtimes(demo) == before
+    assert demo.mtimes() == before
     for n in range(3):
         add_to_bio(demo, "zoe-lefevre", f"Edit number {n}.")
         assert was_quick(demo)
     assert "Edit number 2." in demo.html("members/zoe-lefevre/").get_text()
-    before = mtimes(demo)
+    before = demo.mtimes()
     demo.build()  # nothing changed since: the output is left alone
-    assert mtimes(demo) == before
+    assert demo.mtimes() == before
     assert_same_as_a_full_build(demo, tmp_path)
 
 

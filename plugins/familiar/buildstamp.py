@@ -18,7 +18,7 @@ from array import array
 from pathlib import Path
 from typing import Any
 
-from .loading import CONTENT_SUFFIXES
+from .loading import is_content_name
 from .output import file_stats, write_atomic
 from .settings import FamiliarSettings
 
@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 FILE = "build-stamp.json"
 SKIP_DIRS = {"__pycache__", ".git"}
 PLUGIN_DIR = Path(__file__).resolve().parent
+RECORD_KEYS = ("inputs", "outputs", "files")  # the stamp's own; the rest is the summary
 
 
 def _tree_lines(root: Path, skip: set[str]) -> list[str]:
@@ -61,19 +62,6 @@ def _hash_tree(h: Any, root: Path, lines: list[str]) -> None:
     h.update("\n".join(lines).encode("utf-8", "surrogateescape"))
 
 
-def is_profile(line: str, members: str) -> bool:
-    """Whether a line of `_tree_lines` is a member's profile file (directly in the members
-    folder `members`, ending in a content suffix; README files are documentation)."""
-    folder, _, name = line.partition("\0")[0].rpartition("/")
-    stem, dot, suffix = name.rpartition(".")
-    return (
-        folder == members
-        and bool(dot and stem)
-        and f".{suffix.lower()}" in CONTENT_SUFFIXES
-        and stem.upper() != "README"
-    )
-
-
 class InputState:
     """What a build reads, looked at once: a hash of all of it (`whole`), and for quick rebuilds
     (quick.py) a hash of all but the member profiles (`others`) and each profile's line."""
@@ -91,8 +79,11 @@ class InputState:
             _hash_tree(whole, root, lines)
             rest = []
             for line in lines:
-                if is_profile(line, members):
-                    self.profiles[line.partition("\0")[0]] = line
+                path = line.partition("\0")[0]
+                folder, _, name = path.rpartition("/")
+                # a member's profile: a content file directly in the members folder
+                if folder == members and is_content_name(name):
+                    self.profiles[path] = line
                 else:
                     rest.append(line)
             _hash_tree(others, root, rest)
@@ -156,6 +147,16 @@ class BuildStamp:
         if state is None or state[0] != data.get("outputs"):
             return None
         return data
+
+    def summary(self) -> dict[str, Any]:
+        """What the last good build reported (its page counts and warnings)."""
+        return {k: v for k, v in (self.last or {}).items() if k not in RECORD_KEYS}
+
+    def repeat_warnings(self) -> None:
+        """Log the last good build's warnings again: a build that keeps its output says what
+        that build said."""
+        for w in self.summary().get("warnings", []):
+            logger.warning("%s", w)
 
     def forget(self) -> None:
         """A build is starting: until it finishes well, there is no good build to compare with."""

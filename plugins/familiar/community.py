@@ -19,7 +19,7 @@ from .loading import find_content_files, load_file
 from .models import Event, Member, event_from_doc, member_from_doc
 from .output import write_atomic
 from .settings import FamiliarSettings
-from .signing import machine_key, seal, unseal
+from .signing import machine_key, seal, unpickle_sealed
 from .text import slugify, sort_key, taxonomy_key
 
 logger = logging.getLogger(__name__)
@@ -251,20 +251,13 @@ class ProfileCache:
             try:
                 # unpickle only what this machine wrote: a cache file that arrived any other
                 # way (say, committed in a pull request) is ignored, never loaded
-                body = unseal(self._path(n).read_bytes(), key)
-                if body is not None:
-                    version, entries = pickle.loads(body)
-                    if version == self.version and isinstance(entries, dict):
-                        shard = entries
-            except (
-                OSError,
-                pickle.UnpicklingError,
-                ValueError,
-                EOFError,
-                AttributeError,
-                TypeError,
-            ):
-                pass
+                held = unpickle_sealed(self._path(n).read_bytes(), key)
+            except OSError:
+                held = None
+            if isinstance(held, tuple) and len(held) == 2:
+                version, entries = held
+                if version == self.version and isinstance(entries, dict):
+                    shard = entries
             self._old_shards.append(shard)
             self.old.update(shard)
 

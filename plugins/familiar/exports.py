@@ -396,8 +396,9 @@ def directory_data(site: Site) -> dict[str, Any]:
 
 def directory_text(site: Site) -> list[bytes]:
     """directory.json's bytes, in pieces: the data of `directory_data`, one member or event a
-    line (a diff of two versions shows who changed). Each member's line is kept between builds by the
-    inputs it is made from, so a rebuild at ten thousand members makes only the changed ones.
+    line (a diff of two versions shows who changed). Each member's line is kept between builds
+    by the inputs it is made from, so a rebuild at ten thousand members makes only the changed
+    ones (and a quick rebuild, quick.py, replaces one line).
     Lines are kept as bytes and joined as bytes: one str of the whole file would take four
     bytes a character as soon as one name has an emoji."""
     events = site.community.events_by_slug

@@ -92,12 +92,15 @@ def find_content_files(folder: Path) -> list[Path]:
     # names sorted as strings, then made Paths: sorting ten thousand Paths is slow
     with os.scandir(folder) as entries:
         names = sorted(e.name for e in entries)
-    found = []
-    for name in names:
-        stem, dot, suffix = name.rpartition(".")
-        if dot and stem and f".{suffix.lower()}" in CONTENT_SUFFIXES and stem.upper() != "README":
-            found.append(folder / name)
-    return found
+    return [folder / name for name in names if is_content_name(name)]
+
+
+def is_content_name(name: str) -> bool:
+    """Whether a file name is a profile's or an event's: a content suffix, and not README."""
+    stem, dot, suffix = name.rpartition(".")
+    return (
+        bool(dot and stem) and f".{suffix.lower()}" in CONTENT_SUFFIXES and stem.upper() != "README"
+    )
 
 
 def load_file(path: Path, root: Path | None = None) -> tuple[RawDoc, list[FieldError]]:

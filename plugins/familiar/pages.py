@@ -368,8 +368,7 @@ class FamiliarGenerator:
         if last is not None:
             # the same inputs as the last good build, whose output is all still there: the
             # build would write the same bytes, so it writes nothing (and says what it said)
-            for w in last.get("warnings", []):
-                logger.warning("%s", w)
+            stamp.repeat_warnings()
             logger.info(
                 "Familiar: nothing changed since the last build (%s member pages); "
                 "the output folder is up to date",

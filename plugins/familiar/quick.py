@@ -41,7 +41,7 @@ from .models import Member
 from .output import Output, file_stats, write_atomic
 from .photos import PhotoSet, Variant
 from .settings import FamiliarSettings
-from .signing import MAC_BYTES, seal, unseal
+from .signing import MAC_BYTES, seal, unpickle_sealed
 
 if TYPE_CHECKING:
     from .pages import Site
@@ -92,13 +92,7 @@ def _load(settings: FamiliarSettings, name: str, others: str) -> dict[str, Any] 
     head = _head(others)
     if data[MAC_BYTES : MAC_BYTES + len(head)] != head:
         return None  # something besides profiles changed (or another version wrote it)
-    body = unseal(data)
-    if body is None:
-        return None
-    try:
-        record = pickle.loads(body[len(head) :])
-    except (pickle.UnpicklingError, ValueError, EOFError, AttributeError, TypeError):
-        return None
+    record = unpickle_sealed(data, prefix=head)
     return record if isinstance(record, dict) else None
 
 
@@ -204,16 +198,14 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
             raise NotQuick(f"{rel} was not made by the last build")
         i = files.index(rel)
         sizes[i], mtimes[i] = size, mtime
-    summary = {k: v for k, v in last.items() if k not in ("inputs", "outputs", "files")}
-    stamp.record(files, (stats_hash(files, sizes, mtimes), sizes, mtimes), summary)
+    stamp.record(files, (stats_hash(files, sizes, mtimes), sizes, mtimes), stamp.summary())
     if stamp.saved is not None:
         state["profiles"] = new
         state["stamp"] = stamp.saved[1][0]
         # the folders this build wrote in, and those Pelican writes in (static files)
         folders = {rel.rpartition("/")[0] for rel in out.written} | {""}
         PENDING.append(_Pending(settings, others, state, None, folders))
-    for w in last.get("warnings", []):
-        logger.warning("%s", w)
+    stamp.repeat_warnings()
     logger.info(
         "Familiar: quick rebuild: %s changed only in fields shown on their own page (%s); "
         "%d files changed",

@@ -7,10 +7,13 @@ this machine's key, which lives outside the repository.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
+import pickle
 from pathlib import Path
+from typing import Any
 
 MAC_BYTES = hashlib.sha256().digest_size
 
@@ -18,11 +21,16 @@ MAC_BYTES = hashlib.sha256().digest_size
 def machine_key() -> bytes:
     """A secret kept outside the repository (made on first use)."""
     folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "familiar"
-    path = folder / "cache-key"
+    return _key_at(folder / "cache-key")
+
+
+@functools.cache
+def _key_at(path: Path) -> bytes:
+    # read once per process: every signed cache file (a build reads dozens) needs it
     try:
         return path.read_bytes()
     except OSError:
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         key = os.urandom(32)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as f:
@@ -43,3 +51,15 @@ def unseal(data: bytes, key: bytes | None = None) -> bytes | None:
     ):
         return body
     return None
+
+
+def unpickle_sealed(data: bytes, key: bytes | None = None, prefix: bytes = b"") -> Any:
+    """What sealed `data` holds after `prefix`, if this machine sealed it and it unpickles;
+    else None."""
+    body = unseal(data, key)
+    if body is None or not body.startswith(prefix):
+        return None
+    try:
+        return pickle.loads(body[len(prefix) :])
+    except (pickle.UnpicklingError, ValueError, EOFError, AttributeError, TypeError):
+        return None  # written by another version of the code

@@ -108,6 +108,10 @@ def one_of_each_kind(paths: list[str]) -> list[str]:
 # ---- for tests that drive pages -------------------------------------------------------------
 
 
+DESKTOP = {"width": 1280, "height": 900}  # viewports the tests load pages at
+PHONE = {"width": 360, "height": 800}
+
+
 class Tab:
     """A page in a fresh browser context that records console errors and uncaught exceptions."""
 
@@ -159,3 +163,13 @@ def wait_until(page: Any, expression: str, timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {expression}")
         page.wait_for_timeout(50)
+
+
+@contextmanager
+def desktop_tab(browser: Any, base: str) -> Iterator[Tab]:
+    """A desktop-sized Tab on the site served at `base`, closed afterwards."""
+    t = Tab(browser, base, viewport=DESKTOP)
+    try:
+        yield t
+    finally:
+        t.context.close()
