@@ -269,3 +269,12 @@ def test_validate_paths_filter_warnings_too(site):
     assert one.returncode == 0, one.stderr
     assert [line.split(":")[0] for line in one.stdout.splitlines()] == ["content/members/bob.md"]
     assert "120×120" in one.stdout
+
+
+def test_a_value_over_several_lines_is_quoted_on_one_line(site):
+    """A YAML plain value may run over lines; the message quoting it stays one line (found by
+    test_properties: `interests: .` followed by a blank line and ` !`)."""
+    problems = only(site, "name: Jenn\ninterests: .\n\n !", suffix=".yaml")
+    assert problems, "a text where a list belongs is a problem"
+    assert all("\n" not in p for p in problems)
+    assert any("got '. !'" in p for p in problems)

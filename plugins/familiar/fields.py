@@ -55,6 +55,11 @@ def describe(node: Node) -> str:
 
 
 def shorten(text: str, n: int = 40) -> str:
+    """`text` for quoting in a message: on one line (one problem, one line) and at most `n`
+    characters. A YAML plain value can run over several lines."""
+    parts = text.splitlines()
+    if len(parts) > 1 or (parts and parts[0] != text):
+        text = " ".join(p.strip() for p in parts if p.strip())
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
