@@ -10,7 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from familiar import photos
+from familiar import photos, placeholders
 from familiar.community import load_community
 from familiar.errors import ContentErrors
 from familiar.settings import read_settings
@@ -447,18 +447,20 @@ def test_cache_prevents_reprocessing(site):
 
 
 def test_wcag_contrast_formula():
-    assert photos.contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
-    assert photos.contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
-    assert photos.contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1.0)
+    assert placeholders.contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert placeholders.contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert placeholders.contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1.0)
 
 
 def test_placeholder_colours_have_contrast_for_every_hue():
     slugs = [f"member-{i}" for i in range(2000)]
-    colours = {photos.placeholder_colour(s) for s in slugs}
+    colours = {placeholders.placeholder_colour(s) for s in slugs}
     assert len(colours) > 100  # members are told apart by colour too
-    worst = min(photos.contrast_ratio(c, photos.PLACEHOLDER_TEXT) for c in colours)
+    worst = min(placeholders.contrast_ratio(c, placeholders.PLACEHOLDER_TEXT) for c in colours)
     assert worst >= 4.5, worst
-    assert photos.placeholder_colour("jenn-morales") == photos.placeholder_colour("jenn-morales")
+    assert placeholders.placeholder_colour("jenn-morales") == placeholders.placeholder_colour(
+        "jenn-morales"
+    )
 
 
 def test_placeholder_in_the_page_reads_with_the_sites_text_colour(site):
@@ -473,6 +475,6 @@ def test_placeholder_in_the_page_reads_with_the_sites_text_colour(site):
     for slug, initials in (("chen-wei", "陈"), ("layla", "ل")):
         ph = site.html(f"members/{slug}/").select_one(".placeholder")
         colour = re.search(r"--ph:\s*(#[0-9a-f]{6})", ph["style"]).group(1)
-        assert photos.contrast_ratio(colour, text) >= 4.5
+        assert placeholders.contrast_ratio(colour, text) >= 4.5
         assert ph.get_text(strip=True).startswith(initials)
         assert ph["role"] == "img" and ph["aria-label"]

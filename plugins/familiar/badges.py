@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import base64
 import datetime as dt
 import hashlib
@@ -10,27 +9,22 @@ import io
 import logging
 import math
 import os
-import string
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
 from PIL import Image, ImageOps
 
-from . import cli
-from . import photos as photo_pipeline
 from .badge_fit import FONT_FAMILIES, Fitted, Measurer, fit_text
-from .badge_layouts import BadgeError, Layout, get_layout
+from .badge_layouts import Layout, get_layout
 from .badge_runs import in_children, merge_pdfs, split_sheets
 from .badge_text import cluster_text_codes, map_alias_codes
-from .community import load_community
+from .badge_weasy import CJK_FAMILY, cjk_faces, font_config, local_fetcher, measurer_for
 from .events import Attendee, attendees, is_upcoming
 from .models import Event
 from .output import write_atomic
+from .placeholders import placeholder_colour
 from .settings import FamiliarSettings
 from .text import sort_key
 
@@ -318,7 +312,7 @@ def place_badge(
         badge.photo = photos.url(member.slug, media)
         if badge.photo is None:
             badge.initials = member.initials
-            badge.placeholder = photo_pipeline.placeholder_colour(member.slug)
+            badge.placeholder = placeholder_colour(member.slug)
         badge.media.update(photo_x=left, photo_y=row_top, photo_side=media)
         left += media + d.pad * 0.6
     width = right - left
@@ -366,122 +360,6 @@ class BadgeJob:
         return len(self.people) + self.blanks
 
 
-_FONT_CONFIG: Any = None
-
-
-def font_config() -> Any:
-    """One WeasyPrint font configuration per process: fonts are found and loaded once."""
-    global _FONT_CONFIG
-    if _FONT_CONFIG is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        _FONT_CONFIG = FontConfiguration()
-    return _FONT_CONFIG
-
-
-@lru_cache(maxsize=2)
-def _measurer(fc_id: int, families: tuple[str, ...] = FONT_FAMILIES) -> Measurer:
-    return Measurer(font_config(), families)
-
-
-# Noto Sans CJK comes as two 20 MB font collections (regular, bold). WeasyPrint reads the whole
-# collection into memory to subset it, in each process that draws a CJK character: about 70 MB
-# more for the worker that renders the CJK names. A copy cut down to the event's CJK characters
-# (a few kB, made by HarfBuzz in milliseconds and kept in the cache) is declared with
-# @font-face and named in place of the collection, so neither the measuring nor the rendering
-# process opens the collection's glyphs. Its glyphs, metrics and layout tables are the
-# collection's own, so text measures and draws the same.
-CJK_FAMILY = "Noto Sans CJK JP"
-CJK_FROM = 0x1100  # Hangul Jamo and up: below, every character is drawn by an earlier family
-
-
-def cjk_faces(text: str, fc: Any, folder: Path) -> tuple[str, str | None]:
-    """@font-face rules for Noto Sans CJK cut down to the CJK characters of `text`, and the
-    family they declare; ("", None) when `text` has none."""
-    from weasyprint.text.ffi import ffi, gobject, harfbuzz, harfbuzz_subset, pango
-    from weasyprint.text.fonts import get_hb_object_data, get_pango_font_hb_face
-
-    if harfbuzz_subset is None or not any(ord(c) >= CJK_FROM for c in text):
-        return "", None
-    # every character, not only the CJK ones: Pango draws a space or a digit between CJK
-    # characters with the CJK font too, so the cut-down font must have whatever the whole one
-    # would have drawn
-    codepoints = sorted({ord(c) for c in text + string.printable})
-    context = ffi.gc(pango.pango_font_map_create_context(fc.font_map), gobject.g_object_unref)
-    faces: list[tuple[int, Path]] = []
-    for weight in (400, 700):
-        desc = ffi.gc(pango.pango_font_description_new(), pango.pango_font_description_free)
-        pango.pango_font_description_set_family(desc, CJK_FAMILY.encode())
-        pango.pango_font_description_set_weight(desc, weight)
-        font = pango.pango_font_map_load_font(fc.font_map, context, desc)
-        if font == ffi.NULL:
-            return "", None
-        font = ffi.gc(font, gobject.g_object_unref)
-        face = get_pango_font_hb_face(font)
-        # the font's own identity (its head table: version, dates, checksum) and the characters
-        head = harfbuzz.hb_face_reference_table(face, harfbuzz.hb_tag_from_string(b"head", -1))
-        length = ffi.new("unsigned int *")
-        identity = bytes(ffi.buffer(harfbuzz.hb_blob_get_data(head, length), length[0]))
-        harfbuzz.hb_blob_destroy(head)
-        key = hashlib.sha256(repr((weight, identity, codepoints)).encode()).hexdigest()[:20]
-        path = folder / f"cjk-{key}.otf"
-        if not path.is_file():
-            subset = ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(),
-                            harfbuzz_subset.hb_subset_input_destroy)  # fmt: skip
-            wanted = harfbuzz_subset.hb_subset_input_set(
-                subset, harfbuzz_subset.HB_SUBSET_SETS_UNICODE
-            )
-            harfbuzz.hb_set_add_sorted_array(
-                wanted, ffi.new(f"hb_codepoint_t[{len(codepoints)}]", codepoints), len(codepoints)
-            )
-            cut = harfbuzz_subset.hb_subset_or_fail(face, subset)
-            if cut == ffi.NULL:
-                logger.warning("badges: could not cut down %s; using it whole", CJK_FAMILY)
-                return "", None
-            data = get_hb_object_data(ffi.gc(cut, harfbuzz.hb_face_destroy))
-            folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, data)
-        faces.append((weight, path))
-    family = "Familiar CJK " + hashlib.sha256(repr(faces).encode()).hexdigest()[:12]
-    css = "".join(f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); '
-                  f"font-weight: {weight} }}\n" for weight, path in faces)  # fmt: skip
-    return css, family
-
-
-def local_fetcher(roots: list[Path]) -> Any:
-    """A WeasyPrint URL fetcher that reads file: URLs under `roots` and refuses anything else.
-
-    The badge HTML only points at the processed photos and QR codes in the cache. Reading them
-    directly skips urllib's per-file request and header parsing (about 2 ms an image, a second
-    per 500 badges) and keeps the renderer off the network.
-    """
-    from email.message import EmailMessage
-    from urllib.request import url2pathname
-
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    allowed = [root.resolve() for root in roots]
-    types = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
-             ".svg": "image/svg+xml", ".css": "text/css", ".otf": "font/otf"}  # fmt: skip
-    headers: dict[str, EmailMessage] = {}
-    for suffix, mime in types.items():
-        headers[suffix] = EmailMessage()
-        headers[suffix]["Content-Type"] = mime
-
-    class LocalFetcher(URLFetcher):
-        def fetch(self, url: str, headers_: Any = None) -> Any:
-            if not url.startswith("file:"):
-                raise ValueError(f"badges: not a local file: {url[:80]}")
-            path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
-            if path.suffix.lower() not in headers or not any(
-                path.is_relative_to(root) for root in allowed
-            ):
-                raise ValueError(f"badges: not a badge asset: {path}")
-            return URLFetcherResponse(url, path.read_bytes(), headers[path.suffix.lower()])
-
-    return LocalFetcher()
-
-
 def template_files(settings: FamiliarSettings) -> list[Path]:
     folder = settings.theme_path / "templates" / "familiar"
     return sorted(folder.glob("badge*"))
@@ -527,7 +405,7 @@ def render_pdf(
         # declared here, before measuring and forking: measured with the cut-down font too,
         # and each worker finds it declared already
         weasyprint.CSS(string=faces, base_url=str(css_dir), url_fetcher=fetcher, font_config=fc)
-    measurer = _measurer(id(fc), families)
+    measurer = measurer_for(id(fc), families)
     base_css = "\n".join(
         [faces, (css_dir / "badges.css").read_text(encoding="utf-8"), page_css(layout, families)]
     )
@@ -704,86 +582,3 @@ def badge_files(site: Any, out: Any) -> None:
     for job, target in placed:
         out.write(f"events/{job.event.slug}/badges.pdf", target.read_bytes())
         site.pages["badges"] = site.pages.get("badges", 0) + 1
-
-
-# ---------------------------------------------------------------------------------------------
-# The command: familiar badges EVENT
-
-
-def prepare_photos(
-    members: list[Any], settings: FamiliarSettings
-) -> tuple[dict[str, Any], list[Any], Path]:
-    """Photo sets from the photo pipeline's public prepare(), whichever version is installed."""
-    import inspect
-
-    if "settings" in inspect.signature(photo_pipeline.prepare).parameters:
-        prepared = photo_pipeline.prepare(members, settings)
-        return prepared.photos, prepared.errors, settings.output_path
-    # the baseline pipeline writes its files into a folder it is given
-    root = settings.cache_path / "badges" / "photo-sets"
-    photo_sets, errors = photo_pipeline.prepare(members, settings.members_path, root)
-    return photo_sets, errors, root
-
-
-def cmd_badges(args: argparse.Namespace) -> int:
-    """Write the badge PDF for one event."""
-    from .pages import make_env
-
-    settings = cli.site_settings(args.settings)
-    layout = get_layout(args.layout or settings.badge_layout, settings)
-    if args.blanks < 0:
-        raise BadgeError(f"--blanks: expected 0 or more, got {args.blanks}")
-    community = load_community(settings)
-    event = community.events_by_slug.get(args.event)
-    if event is None:
-        names = ", ".join(e.slug for e in community.events) or "none"
-        raise BadgeError(f"unknown event '{args.event}'; events: {names}")
-    if community.errors:
-        print(cli.format_errors(community.errors, "text"), file=sys.stderr)
-        print(f"{len(community.errors)} problems: fix them first (familiar validate lists them)",
-              file=sys.stderr)  # fmt: skip
-        return 1
-    people = attendees(community, event)
-    photo_sets, errors, root = prepare_photos([p.member for p in people if p.member], settings)
-    if errors:
-        print(cli.format_errors(errors, "text"), file=sys.stderr)
-        return 1
-    job = BadgeJob(event, people, layout, args.blanks, args.sort, args.calibration)
-    photos = PhotoSource(settings, photo_sets, root)
-    data = render_pdf(job, settings, make_env(settings), photos)
-    target = Path(
-        args.output or f"{event.slug}-{'calibration' if args.calibration else 'badges'}.pdf"
-    )
-    target.write_bytes(data)
-    if args.calibration:
-        print(f"Wrote {target}: calibration page for {layout.title}")
-    else:
-        sheets = max(1, math.ceil(job.count / layout.per_page))
-        print(f"Wrote {target}: {job.count} badges ({len(people)} people by {args.sort}, "
-              f"{args.blanks} blank) on {sheets} sheet{'s' if sheets != 1 else ''} of "
-              f"{layout.title}")  # fmt: skip
-    if profile_url(settings, "x") is None:
-        print("No QR codes: SITEURL is not a web address (publishconf.py sets it: -s publishconf.py)",
-              file=sys.stderr)  # fmt: skip
-    return 0
-
-
-def add_command(sub: Any) -> None:
-    p = sub.add_parser("badges", help="the printable badge PDF for one event")
-    p.add_argument("event", metavar="EVENT", help="the event's file name without .md/.yaml")
-    p.add_argument("--layout", help="label sheet (default: FAMILIAR_BADGE_LAYOUT)")
-    p.add_argument("--blanks", type=int, default=0, help="blank badges for walk-ins (default 0)")
-    p.add_argument("--sort", choices=SORTS, default="known_as",
-                   help="badge order: by the name on the badge (default) or by surname; "
-                        "blanks come last")  # fmt: skip
-    p.add_argument("--calibration", action="store_true",
-                   help="write a calibration page instead: print it at 100%% on plain paper and "
-                        "hold it against a label sheet")  # fmt: skip
-    p.add_argument("-o", "--output", metavar="FILE",
-                   help="where to write the PDF (default: EVENT-badges.pdf)")  # fmt: skip
-    p.set_defaults(func=cmd_badges)
-
-
-Extension = Callable[[Any], None]
-if add_command not in cli.EXTENSIONS:
-    cli.EXTENSIONS.append(add_command)

@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # Importing these modules adds their subcommands to EXTENSIONS.
-from . import badges, new_member, ownership  # noqa: E402,F401
+from . import badge_cli, new_member, ownership  # noqa: E402,F401
 
 if __name__ == "__main__":
     # `python -m familiar.cli` runs this file as __main__, a second copy of the module; use the

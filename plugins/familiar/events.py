@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import photos as photo_pipeline
 from .community import Community
 from .models import Event, Guest, Member, initials
 from .pagecache import digest
+from .placeholders import placeholder_colour
 from .text import render_markdown, sort_key, taxonomy_key
 
 if TYPE_CHECKING:
@@ -278,10 +278,10 @@ def _person(site: Site, a: Attendee, intros: list[Introduction], anchors: dict) 
     m = a.member
     if m is not None:
         who: Any = m
-        colour = photo_pipeline.placeholder_colour(m.slug)
+        colour = placeholder_colour(m.slug)
     else:
         who = {"name": a.name, "initials": initials(a.name)}
-        colour = photo_pipeline.placeholder_colour("guest:" + a.name)
+        colour = placeholder_colour("guest:" + a.name)
     return {
         "a": a,
         "who": who,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .models import Member
 from .output import Output
 from .pagecache import digest
-from .photos import placeholder_colour
+from .placeholders import placeholder_colour
 
 if TYPE_CHECKING:
     from .pages import Site

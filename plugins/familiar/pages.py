@@ -28,6 +28,7 @@ from .ics import calendar_files
 from .models import Member
 from .output import MANIFEST, Output
 from .pagecache import Fragments, PageCache, TemplateCache, digest, fingerprint
+from .placeholders import placeholder_colour
 from .settings import FamiliarSettings, read_settings
 from .structured import member_extras
 from .text import index_letter, load_markdown_cache, render_markdown, save_markdown_cache
@@ -148,7 +149,7 @@ def member_context(site: Site, m: Member) -> dict[str, Any]:
     return {
         "member": m,
         "photo": site.photos.get(m.slug),
-        "placeholder_colour": photo_pipeline.placeholder_colour(m.slug),
+        "placeholder_colour": placeholder_colour(m.slug),
         "bio_html": render_markdown(m.bio) if m.bio else "",
         "interest_links": [
             (i, site.url(f"interests/{interests[i]}/") if i in interests and m.listed else None)

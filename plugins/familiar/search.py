@@ -29,7 +29,7 @@ from .community import Term
 from .models import Member
 from .output import Output
 from .pagecache import digest
-from .photos import placeholder_colour
+from .placeholders import placeholder_colour
 from .text import fold
 
 logger = logging.getLogger(__name__)

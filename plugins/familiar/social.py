@@ -29,7 +29,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
 from .models import Event, Member
 from .output import write_atomic
-from .photos import placeholder_colour
+from .placeholders import placeholder_colour
 
 if TYPE_CHECKING:
     from .output import Output
