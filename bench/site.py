@@ -14,7 +14,10 @@ separate step, then runs, interleaved, several times each:
   familiar-noop   rebuild with nothing changed
   familiar-edit   rebuild after editing one profile's bio (a quick rebuild: quick.py)
   familiar-edit+n rebuild after editing one profile's bio and name (a name shows on cards,
-                  badges and event pages: a full rebuild)
+                  badges and event pages; this one also moves in the directory's order, past
+                  members of the same name: a full rebuild)
+  familiar-edit+c rebuild after correcting the name (it keeps its place) and changing the
+                  business of a member who comes to no event (a quick rebuild of their card)
   familiar-add    rebuild after adding one member
   pelican-cold    plain Pelican 4 building N articles with the same bios (default theme)
   hugo-cold       Hugo building N pages with the same bios
@@ -159,6 +162,31 @@ def renamed(yaml_value: str, r: int) -> str:
     return json.dumps(f"{name} Renamed{r}", ensure_ascii=False)
 
 
+def card_edit(members: Path, r: int, skip: Path) -> tuple[Path, str, str]:
+    """The profile for familiar-edit+c, its text, and its text edited: the first member (in
+    file order, not `skip`) who comes to no event and whose name with an "s" added keeps its place in the
+    directory's order (a typo fixed), with that name and a new business."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
+    from familiar.text import sort_key
+
+    profiles = [p for p in sorted(members.glob("member-*.md")) if p != skip]
+    texts = [p.read_text(encoding="utf-8") for p in profiles]
+    names = [json.loads(re.search(r"^name: (.*)$", t, re.M).group(1)) for t in texts]
+    order = sorted(range(len(names)), key=lambda i: sort_key(names[i]))  # stable: file order
+    place = {i: k for k, i in enumerate(order)}
+    for i, text in enumerate(texts):
+        k, new = place[i], names[i] + "s"
+        if "\nattending:" in text or not 0 < k < len(order) - 1:
+            continue
+        if sort_key(names[order[k - 1]]) < sort_key(new) < sort_key(names[order[k + 1]]):
+            edited = text.replace(f"name: {json.dumps(names[i])}", f"name: {json.dumps(new)}", 1)
+            edited = re.sub(
+                r"^business: (.*)$", rf"business: \1 & Co {r}", edited, count=1, flags=re.M
+            )
+            return profiles[i], text, edited
+    raise SystemExit(f"no member in {members} fits familiar-edit+c")
+
+
 def familiar_cmd() -> list[str]:
     return [str(VENV_BIN / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
 
@@ -177,6 +205,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[tuple[str, int], list[tuple[float, float]]] = {}
     rewritten: dict[int, list[int]] = {}
+    rewritten_c: dict[int, list[int]] = {}
     hugo = hugo_binary()
     for n in sizes:
         print(f"preparing N={n} ...", file=sys.stderr, flush=True)
@@ -205,6 +234,14 @@ def main() -> None:
             )
             results.setdefault(("familiar-edit+n", n), []).append(run(familiar_cmd(), fam))
             profile.write_text(original + f"\nEdited {r}.\n")
+            run(familiar_cmd(), fam)  # back to the bio edit alone
+            card_profile, card_text, card_edited = card_edit(profile.parent, r, profile)
+            card_profile.write_text(card_edited, encoding="utf-8")
+            before = time.time()
+            time.sleep(0.01)
+            results.setdefault(("familiar-edit+c", n), []).append(run(familiar_cmd(), fam))
+            rewritten_c.setdefault(n, []).append(files_changed_since(fam / "output", before))
+            card_profile.write_text(card_text, encoding="utf-8")
             run(familiar_cmd(), fam)  # back to the bio edit alone
             added.write_text(f"---\nname: New Member {r}\ninterests: [coffee]\n---\nHello.\n")
             results.setdefault(("familiar-add", n), []).append(run(familiar_cmd(), fam))
@@ -246,6 +283,8 @@ def main() -> None:
         )
     for n, counts in rewritten.items():
         print(f"files rewritten by a one-profile edit at N={n}: {counts}")
+    for n, counts in rewritten_c.items():
+        print(f"files rewritten by the card edit (familiar-edit+c) at N={n}: {counts}")
     if len(sizes) >= 2:
         lo, hi = sizes[0], sizes[-1]
         for what in ("familiar-cold", "familiar-cold+b"):

@@ -234,3 +234,128 @@ def test_compiled_templates_not_signed_here_are_never_loaded(demo):
     text = demo.html("members/jenn-morales/").get_text()
     assert "A quick rebuild renders this page." in text
     assert "FORGED" not in text
+
+
+# ---- edits to what a member's card shows (name, business, handles ...) --------------------
+
+
+def edit(site: ScratchSite, slug: str, old: str, new: str) -> None:
+    path = site.content / "members" / f"{slug}.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def card_pages(site: ScratchSite, slug: str) -> set[str]:
+    """The term pages the member's own page links to: those that list their card."""
+    links = site.html(f"members/{slug}/").select("a[href]")
+    paths = [a["href"].lstrip("/").split("/") for a in links]
+    return {
+        "/".join(p) + "index.html"
+        for p in paths
+        if len(p) == 3 and p[0] in ("interests", "categories", "neighbourhoods") and p[1]
+    }
+
+
+@pytest.fixture
+def elliot(demo: ScratchSite) -> ScratchSite:
+    """The demo, with Elliot Park coming to no event (a full build)."""
+    edit(demo, "elliot-park", "attending:\n  - harbour-coffee-2026-10-16\n"
+         "  - lakeshore-walk-2026-11-28\n", "")  # fmt: skip
+    assert not was_quick(demo)
+    return demo
+
+
+def test_a_card_edit_by_a_member_at_no_event_is_quick_and_matches_a_full_build(elliot, tmp_path):
+    demo = elliot
+    before = demo.mtimes()
+    old_card = [rel for rel in before if rel.startswith("social/members/elliot-park-")]
+    edit(demo, "elliot-park", "name: Elliot Park", "name: Elliot Parkes")
+    edit(demo, "elliot-park", "business: Parkside IT", "business: Parkside IT & Networks")
+    edit(demo, "elliot-park", "pronouns: they/them", "pronouns: they/he")
+    edit(demo, "elliot-park", "@elliot@infosec.example", "@elliot@fedi.example")
+    assert was_quick(demo)
+    after = demo.mtimes()
+    changed = {rel for rel in after if after[rel] != before.get(rel)}
+    new_card = [rel for rel in after if rel.startswith("social/members/elliot-park-")]
+    assert len(old_card) == len(new_card) == 1 and old_card != new_card
+    assert old_card[0] not in after  # the old social card is gone
+    expected = {
+        "index.html",  # the directory page with their card
+        "search.json",
+        "directory.json",
+        "members/elliot-park/index.html",
+        "members/elliot-park/elliot-park.vcf",
+        ".familiar-files.json",  # the social card's new name
+        new_card[0],
+    } | card_pages(demo, "elliot-park")
+    assert len(card_pages(demo, "elliot-park")) == 7  # five interests, category, neighbourhood
+    assert changed - {"feeds/members.atom"} == expected
+    for rel in ["", "interests/cycling/", "categories/technology/"]:
+        cards = demo.html(rel).select('li.card[data-slug="elliot-park"]')
+        assert [c.select_one(".card-name").get_text() for c in cards] == ["Elliot Parkes"]
+        assert "Parkside IT & Networks" in cards[0].get_text()
+    assert "they/he" in demo.html("members/elliot-park/").get_text()
+    assert "Elliot Parkes" in (demo.output / "search.json").read_text(encoding="utf-8")
+    assert_same_as_a_full_build(demo, tmp_path)
+
+
+def test_card_edits_in_a_row_and_back_again(elliot, tmp_path):
+    """Each edit is made against what the last build showed, not the last full build: the
+    name put back is replaced again, and a bio edit after it keeps the new card."""
+    demo = elliot
+    edit(demo, "elliot-park", "name: Elliot Park", "name: Elliot Parkes")
+    assert was_quick(demo)
+    edit(demo, "elliot-park", "name: Elliot Parkes", "name: Elliot Park")
+    assert was_quick(demo)
+    edit(demo, "elliot-park", "role: IT consultant", "role: Network engineer")
+    add_to_bio(demo, "elliot-park", "Now with more networks.")
+    add_to_bio(demo, "chen-wei", "And a bio edit beside it.", suffix=".yaml")
+    assert was_quick(demo)
+    assert "Network engineer" in demo.html("members/elliot-park/").get_text()
+    assert_same_as_a_full_build(demo, tmp_path)
+    before = demo.mtimes()
+    demo.build()
+    assert demo.mtimes() == before  # nothing changed since
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("name: Elliot Park", "name: Frank Park"),  # same place, another letter (jump bar)
+        ("github: parkside-it", "github: parkside-it-2"),  # decides who may edit the profile
+        ("visibility: listed", "visibility: unlisted"),  # leaves the listings
+        ("joined: 2026-03-16", "joined: 2026-03-17"),  # the members feed's order
+        ("cycling, board games", "Cycling, board games"),  # term pages show spellings
+        ("known_as: Elliot", "attending: [harbour-coffee-2026-10-16]\nknown_as: Elliot"),
+    ],
+)
+def test_card_edits_that_reach_further_build_in_full(elliot, tmp_path, old, new):
+    edit(elliot, "elliot-park", old, new)
+    assert not was_quick(elliot)
+    assert_same_as_a_full_build(elliot, tmp_path)
+
+
+def test_a_name_that_moves_in_the_directory_builds_in_full(demo, tmp_path):
+    # José Martínez, at no event, becomes Jack: still under J, but before Jenn Morales
+    edit(demo, "jose-martinez", "attending:\n  - harbour-coffee-2026-10-16\n  - friday-patio-"
+         "2026-12-04\n  - lakeshore-walk-2026-11-28\n", "")  # fmt: skip
+    assert not was_quick(demo)
+    edit(demo, "jose-martinez", "name: José Martínez", "name: Jack Martínez")
+    assert not was_quick(demo)
+    names = [n.get_text() for n in demo.html("").select(".card-name")]
+    assert names.index("Jack Martínez") < names.index("Jenn Morales")
+    assert_same_as_a_full_build(demo, tmp_path)
+
+
+def test_a_listing_page_edited_by_hand_makes_the_card_edit_full(elliot, tmp_path):
+    """An interest page changed in place by hand: the card to replace is not there, and the
+    build runs in full and puts the page right."""
+    page = elliot.output / "interests" / "cycling" / "index.html"
+    good = page.read_bytes()
+    page.write_bytes(good.replace(b'data-slug="elliot-park"', b'data-slug="someone-else"'))
+    edit(elliot, "elliot-park", "name: Elliot Park", "name: Elliot Parkes")
+    assert not was_quick(elliot)
+    assert b"Elliot Parkes" in page.read_bytes()
+    assert b"someone-else" not in page.read_bytes()
+    assert_same_as_a_full_build(elliot, tmp_path)

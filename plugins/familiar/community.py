@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 import pickle
@@ -45,8 +44,6 @@ class Community:
     # slug -> a hash of the member's parsed profile, computed once when the file is parsed and
     # kept in the profile cache: pages keyed by the members they show compare these
     digests: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
-    # slug -> the same, of all but LOCAL_FIELDS (quick.py)
-    outward: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def members_dir(self) -> Path:
@@ -186,28 +183,11 @@ def _slug_map(groups) -> dict[str, str]:
     return {value: slugs[key] for key, (_, counter) in groups.items() for value in counter}
 
 
-# slug, display path, member, errors, digest of the member, digest of all but its LOCAL_FIELDS
-Loaded = tuple[str, str, Member | None, list[FieldError], str, str]
+# slug, display path, member, errors, digest of the member
+Loaded = tuple[str, str, Member | None, list[FieldError], str]
 _LOADER_CODE = ("loading.py", "fields.py", "models.py", "handles.py", "text.py")
-CACHE_FORMAT = "6"  # raise when Loaded changes shape
+CACHE_FORMAT = "7"  # raise when Loaded changes shape
 PARALLEL_FROM = 2000  # profiles; below this, starting worker processes costs more than it saves
-# Fields that show only in the member's own files (their page, vCard and directory.json line;
-# the bio also in the members feed): an edit to these alone is a quick rebuild (quick.py).
-# Everything else shows on other pages too: cards, event pages, badges, search, social cards.
-LOCAL_FIELDS = ("bio", "bio_line", "looking_for", "website", "email", "show_email")
-_OUTWARD = tuple(
-    f.name for f in dataclasses.fields(Member) if f.name not in LOCAL_FIELDS and f.name != "lines"
-)
-
-
-def outward(m: Member | None) -> str:
-    """A hash of everything about `m` that shows beyond their own files (all but LOCAL_FIELDS),
-    and the lines of those fields (problems found across files name them)."""
-    if m is None:
-        return ""
-    values = tuple(getattr(m, f) for f in _OUTWARD)
-    lines = tuple((k, n) for k, n in m.lines if k not in LOCAL_FIELDS)
-    return hashlib.blake2b(repr((values, lines)).encode("utf-8"), digest_size=12).hexdigest()
 
 
 def load_member(path: Path, root: Path, ctx: dict[str, Any]) -> Loaded:
@@ -218,7 +198,7 @@ def load_member(path: Path, root: Path, ctx: dict[str, Any]) -> Loaded:
         member, errors = member_from_doc(doc, ctx)
     # repr of a frozen dataclass of text, numbers, dates and tuples: all a page can show
     key = hashlib.blake2b(repr(member).encode("utf-8"), digest_size=12).hexdigest()
-    return doc.slug, doc.display, member, errors, key, outward(member)
+    return doc.slug, doc.display, member, errors, key
 
 
 def _load_chunk(args: tuple[list[Path], Path, dict[str, Any]]) -> list[Loaded]:
@@ -235,7 +215,8 @@ class ProfileCache:
 
     SHARDS = 32
 
-    def __init__(self, folder: Path, ctx: dict[str, Any]) -> None:
+    def __init__(self, folder: Path, ctx: dict[str, Any], read: bool = True) -> None:
+        """`read`: load every shard now (a build); else read shards only when asked (kept)."""
         self.folder = folder
         code = Path(__file__).parent
         h = hashlib.blake2b(repr((ctx, CACHE_FORMAT)).encode(), digest_size=16)
@@ -245,21 +226,31 @@ class ProfileCache:
         self.old: dict[str, tuple[int, int, Loaded]] = {}
         self.new: dict[str, tuple[int, int, Loaded]] = {}
         self._old_shards: list[dict[str, tuple[int, int, Loaded]]] = []
-        key = machine_key()
+        if not read:
+            return
         for n in range(self.SHARDS):
-            shard: dict[str, tuple[int, int, Loaded]] = {}
-            try:
-                # unpickle only what this machine wrote: a cache file that arrived any other
-                # way (say, committed in a pull request) is ignored, never loaded
-                held = unpickle_sealed(self._path(n).read_bytes(), key)
-            except OSError:
-                held = None
-            if isinstance(held, tuple) and len(held) == 2:
-                version, entries = held
-                if version == self.version and isinstance(entries, dict):
-                    shard = entries
+            shard = self._read(n)
             self._old_shards.append(shard)
             self.old.update(shard)
+
+    def _read(self, n: int) -> dict[str, tuple[int, int, Loaded]]:
+        try:
+            # unpickle only what this machine wrote: a cache file that arrived any other way
+            # (say, committed in a pull request) is ignored, never loaded
+            held = unpickle_sealed(self._path(n).read_bytes(), machine_key())
+        except OSError:
+            held = None
+        if isinstance(held, tuple) and len(held) == 2:
+            version, entries = held
+            if version == self.version and isinstance(entries, dict):
+                return entries
+        return {}
+
+    def kept(self, path: str) -> Member | None:
+        """The member as the last build that parsed `path` left it in the cache, reading only
+        the shard that holds it (quick.py: what the output now shows of an edited profile)."""
+        entry = self._read(self._shard(path)).get(path)
+        return entry[2][2] if entry else None
 
     def _path(self, n: int) -> Path:
         return self.folder / "profiles" / f"{n:02d}.pickle"
@@ -343,12 +334,11 @@ def load_community(settings: FamiliarSettings, only: list[Path] | None = None) -
     ctx = {"timezone": settings.timezone}
     root = settings.site_root
     members: list[Member] = []
-    for slug, display, member, errors, key, outward_key in load_members(settings, ctx):
+    for slug, display, member, errors, key in load_members(settings, ctx):
         c.paths_by_slug.setdefault(slug, []).append(display)
         if member is not None and len(c.paths_by_slug[slug]) == 1:
             members.append(member)
             c.digests[slug] = key
-            c.outward[slug] = outward_key
         c.errors.extend(errors)
     c.all_members = sorted(members, key=lambda m: sort_key(m.name))
     for path in find_content_files(settings.events_path):

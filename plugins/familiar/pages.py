@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from . import photos as photo_pipeline
 from .badges import badge_files
 from .buildstamp import BuildStamp
-from .community import Community, load_community
+from .community import Community, Term, load_community
 from .errors import ContentErrors, FieldError
 from .events import attendees, event_pages, is_upcoming, member_events, where_to_meet
 from .ics import calendar_files
@@ -265,13 +265,18 @@ def member_pages(site: Site, out: Output) -> None:
         _FORK_SITE = None
 
 
+def taxonomies(c: Community) -> list[tuple[str, list[Term], str]]:
+    """(output folder, terms, title) of each kind of term page."""
+    return [
+        ("interests", c.interests(), "Interests"),
+        ("categories", c.categories(), "Business categories"),
+        ("neighbourhoods", c.neighbourhoods(), "Neighbourhoods"),
+    ]
+
+
 def taxonomy_pages(site: Site, out: Output) -> None:
     """/interests/, /categories/, /neighbourhoods/: an index each and a page per term."""
-    for kind, terms, title in (
-        ("interests", site.community.interests(), "Interests"),
-        ("categories", site.community.categories(), "Business categories"),
-        ("neighbourhoods", site.community.neighbourhoods(), "Neighbourhoods"),
-    ):
+    for kind, terms, title in taxonomies(site.community):
         index_key = digest("terms", kind, title, [(t.name, t.slug, len(t.members)) for t in terms])
         site.write_cached(
             out,

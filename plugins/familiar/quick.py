@@ -1,5 +1,4 @@
-"""Quick rebuilds: a profile edit that shows only in the member's own files, made without
-loading the whole community.
+"""Quick rebuilds: a profile edit made without loading the whole community.
 
 Most edits to a profile after joining are to the bio, the website, the e-mail address or what
 the member is looking for (community.LOCAL_FIELDS). These show in the member's own page and
@@ -8,16 +7,28 @@ A full build at ten thousand members spends seconds loading and checking everyon
 out; a quick rebuild reads the changed profiles only and makes those files again, byte for byte
 what a full build makes.
 
+Edits to what a member's card shows (CARD_FIELDS: the name, business, role, handles and the
+like) are quick too when the member comes to no event: their card is replaced in the listing
+pages that show it (the directory page and term pages the last full build put them on), their
+entry in /search.json and their social card image. A card is found by rendering it as the
+output shows it now (the member as last built) and replaced by the card rendered anew.
+
 A quick rebuild runs only when all of this holds; otherwise the build runs in full, as before:
 - the last build was good and left its records (FILE and BASE_FILE, signed: signing.py);
 - nothing but member profiles changed since: settings, date, theme, plugin, events, photos and
   every other file are as they were, no profile was added, removed or renamed, and at most
   MAX_CHANGED profiles changed;
-- each changed profile reads without a problem and differs from what the last build read only
-  in LOCAL_FIELDS (every other field shows elsewhere: cards, badges, event pages, search), with
-  its other fields on the same lines;
+- each changed profile reads without a problem and differs from what the output shows of it
+  only in LOCAL_FIELDS, with its other fields on the same lines; or only in LOCAL_FIELDS and
+  CARD_FIELDS, with every other field on the same lines, and then:
+  - the member comes to no event and organises none (event pages, badges and event social
+    cards show attendees);
+  - their GitHub handle is the same (it decides who may edit a profile: checks.py);
+  - a new name files under the same letter and between the same two neighbours in the
+    directory's order, so that every listing keeps its order and pages;
 - the output folder is as the last build left it: every folder of it as it was (adding, removing
-  or renaming a file changes its folder), and directory.json as that build wrote it.
+  or renaming a file changes its folder), and directory.json as that build wrote it;
+- each card and search entry to replace is found exactly once where the last build put it.
 
 What a quick rebuild does not look at: a file in output/ edited in place by hand. The next build
 that is not quick (nothing changed, or any other change) finds it and makes it again.
@@ -26,6 +37,7 @@ that is not quick (nothing changed, or any other change) finds it and makes it a
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -36,12 +48,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .buildstamp import BuildStamp, stats_hash
-from .community import LOCAL_FIELDS, Community, load_member
+from .community import Community, ProfileCache, load_member
 from .models import Member
-from .output import Output, file_stats, write_atomic
+from .output import MANIFEST, Output, file_stats, write_atomic
 from .photos import PhotoSet, Variant
 from .settings import FamiliarSettings
 from .signing import MAC_BYTES, seal, unpickle_sealed
+from .text import index_letter, sort_key
 
 if TYPE_CHECKING:
     from .pages import Site
@@ -50,9 +63,28 @@ logger = logging.getLogger(__name__)
 
 FILE = "quick.pickle"  # what each build changes: written after every build
 BASE_FILE = "quick-base.pickle"  # what only a full build changes
-FORMAT = b"familiar-quick-1"
+FORMAT = b"familiar-quick-2"
 MAX_CHANGED = 20
 DIRECTORY = "directory.json"
+SEARCH = "search.json"
+# Fields that show only in the member's own files (their page, vCard and directory.json line;
+# the bio also in the members feed)
+LOCAL_FIELDS = ("bio", "bio_line", "looking_for", "website", "email", "show_email")
+# Fields that show on the member's own files and on their card, search entry, social card and
+# event pages: quick for members who come to no event (the module's notes)
+CARD_FIELDS = (
+    "name",
+    "known_as",
+    "pronouns",
+    "pronunciation",
+    "business",
+    "role",
+    "ask_me_about",
+    "photo_alt",
+    "handles",
+)
+_FIELDS = tuple(f.name for f in dataclasses.fields(Member) if f.name != "lines")
+Change = list[tuple[bytes, bytes]]  # the ways a piece of a page may read now, each with the new
 
 
 def forget(settings: FamiliarSettings) -> None:
@@ -123,37 +155,108 @@ def record_full_build(site: Site, stamp: BuildStamp) -> None:
     """After a good full build (its stamp saved): keep what a quick rebuild will need, in two
     records: the base, which only a full build changes, and the state, which each build
     changes. Both kept compact (a quick rebuild reads them): file names in one string, sizes
-    and times in arrays, photo sets as plain tuples."""
+    and times in arrays, photo sets as plain tuples, pages of each member's card as one
+    string."""
     from .exports import feed_members, member_feed_entry
+    from .listings import listing_pages
+    from .pages import taxonomies
 
     if stamp.saved is None:
         return
     files, (outputs, sizes, mtimes) = stamp.saved
     c = site.community
+    size = site.settings.page_size
+    shown: dict[str, list[str]] = {}  # slug -> the listing pages with their card
+    for slug, rel in listing_pages("", c.listed, size):
+        shown.setdefault(slug, []).append(rel)
+    for kind, terms, _ in taxonomies(c):
+        for term in terms:
+            for slug, rel in listing_pages(f"{kind}/{term.slug}/", term.members, size):
+                shown[slug].append(rel)
     folders = sorted({rel.rpartition("/")[0] for rel in files} | {""})
     token = os.urandom(12).hex()
     base = {
         "token": token,
-        "files": "\0".join(files),
-        "outward": c.outward,
         "events": c.events,
         "photos": {slug: _plain(p) for slug, p in site.photos.items()},
         "slug_maps": (c.interest_slugs(), c.category_slugs(), c.neighbourhood_slugs()),
+        # the directory's order (names decide it), for a new name's place
+        "order": [m.slug for m in c.all_members],
+        "names": [m.name for m in c.all_members],
+        "shown": {slug: "\0".join(rels) for slug, rels in shown.items()},
     }
     state = {
         "token": token,
+        "files": "\0".join(files),
         "stamp": outputs,
         "sizes": sizes,
         "mtimes": mtimes,
         "folders": {},
         "profiles": stamp.state.profiles,
         "feed": [(m.slug, member_feed_entry(site, m)) for m in feed_members(site)],
+        "members": {},  # slug -> the member as the output shows them, if edited since base
     }
     PENDING.append(_Pending(site.settings, stamp.state.others, state, base, folders))
 
 
 class NotQuick(Exception):
     """This build cannot be a quick one (the reason is the message): it runs in full."""
+
+
+@dataclass
+class _Edit:
+    """A changed profile: the member as the output shows them and as the profile now reads."""
+
+    before: Member
+    after: Member
+    key: str  # digest of `after` (community.digests)
+    fields: tuple[str, ...]  # the fields that differ, in Member's order
+
+    @property
+    def card(self) -> bool:
+        """Whether the edit shows beyond the member's own files (their card and so on)."""
+        return not set(self.fields) <= set(LOCAL_FIELDS)
+
+
+def _lines_besides(m: Member, fields: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    skip = set(fields)
+    return tuple((k, n) for k, n in m.lines if k not in skip)
+
+
+def _check(edit: _Edit, base: dict[str, Any], names: dict[str, str]) -> None:
+    """NotQuick unless `edit` can be made quickly (the module's notes). `names`: slug -> the
+    name each member now has, for those edited since the last full build."""
+    before, after, where = edit.before, edit.after, edit.after.source
+    if not edit.card:
+        if _lines_besides(before, LOCAL_FIELDS) != _lines_besides(after, LOCAL_FIELDS):
+            raise NotQuick(f"{where}: fields moved to other lines")
+        return
+    beyond = [f for f in edit.fields if f not in LOCAL_FIELDS + CARD_FIELDS]
+    if beyond:
+        raise NotQuick(f"{where} changed {', '.join(beyond)}")
+    if _lines_besides(before, LOCAL_FIELDS + CARD_FIELDS) != _lines_besides(
+        after, LOCAL_FIELDS + CARD_FIELDS
+    ):
+        raise NotQuick(f"{where}: fields moved to other lines")
+    slug = after.slug
+    if after.attending or any(slug in e.organizers for e in base["events"]):
+        raise NotQuick(f"{where}: {slug} comes to events, whose pages show them")
+    if before.github != after.github:
+        raise NotQuick(f"{where}: the GitHub handle changed")
+    if before.name != after.name:
+        if index_letter(before.name) != index_letter(after.name):
+            raise NotQuick(f"{where}: the name files under another letter")
+        order = base["order"]
+        i = order.index(slug)
+        key = sort_key(after.name)
+
+        def neighbour(j: int) -> tuple[int, str, str]:
+            return sort_key(names.get(order[j], base["names"][j]))
+
+        if (i > 0 and not neighbour(i - 1) < key) or (
+            i + 1 < len(order) and not key < neighbour(i + 1)
+        ):
+            raise NotQuick(f"{where}: the name moves in the directory's order")
 
 
 def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
@@ -176,23 +279,39 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
     if base is None or base["token"] != state["token"]:
         raise NotQuick("the quick rebuild records do not match")
     ctx = {"timezone": settings.timezone}
-    members: list[tuple[Member, str]] = []
+    kept = ProfileCache(settings.cache_path, ctx, read=False)
+    edits: list[_Edit] = []
     for path in changed:
-        slug, _, member, errors, key, outward = load_member(Path(path), settings.site_root, ctx)
+        slug, _, member, errors, key = load_member(Path(path), settings.site_root, ctx)
         if errors or member is None:
             raise NotQuick(f"{path} has problems")
-        if base["outward"].get(slug) != outward:
-            raise NotQuick(f"{path} changed more than {', '.join(LOCAL_FIELDS)}")
-        members.append((member, key))
+        before = state["members"].get(slug) or kept.kept(path)
+        if before is None:
+            raise NotQuick(f"{path} is not in the profile cache")
+        fields = tuple(f for f in _FIELDS if getattr(before, f) != getattr(member, f))
+        edits.append(_Edit(before, member, key, fields))
+    names = {slug: m.name for slug, m in state["members"].items()}
+    names.update((e.after.slug, e.after.name) for e in edits)
+    for edit in edits:
+        _check(edit, base, names)
 
-    files = base["files"].split("\0")
+    files = state["files"].split("\0")
     sizes, mtimes = state["sizes"], state["mtimes"]
     if DIRECTORY in files:
         i = files.index(DIRECTORY)
         if file_stats(root, [DIRECTORY]).get(DIRECTORY) != (sizes[i], mtimes[i]):
             raise NotQuick(f"{DIRECTORY} is not as the last build left it")
     out = Output(root)
-    _write(settings, out, base, state, members)
+    renamed = _write(settings, out, base, state, edits)
+    if renamed:  # social cards drawn anew: the list of files and the manifest follow
+        for old_rel, new_rel in renamed.items():
+            if old_rel not in files or new_rel in files:
+                raise NotQuick(f"{old_rel} is not as the last build left it")
+            files[files.index(old_rel)] = new_rel
+        state["files"] = "\0".join(files)
+        out.write(MANIFEST, json.dumps(sorted(set(files) - {MANIFEST}), indent=0))
+        for old_rel in renamed:
+            (root / old_rel).unlink(missing_ok=True)
     for rel, (size, mtime) in file_stats(root, out.written).items():
         if rel not in files:  # not a file of the last build: a full build sorts it out
             raise NotQuick(f"{rel} was not made by the last build")
@@ -202,18 +321,34 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
     if stamp.saved is not None:
         state["profiles"] = new
         state["stamp"] = stamp.saved[1][0]
+        state["members"].update((e.after.slug, e.after) for e in edits)
         # the folders this build wrote in, and those Pelican writes in (static files)
         folders = {rel.rpartition("/")[0] for rel in out.written} | {""}
         PENDING.append(_Pending(settings, others, state, None, folders))
     stamp.repeat_warnings()
     logger.info(
-        "Familiar: quick rebuild: %s changed only in fields shown on their own page (%s); "
-        "%d files changed",
-        ", ".join(m.slug for m, _ in members),
-        ", ".join(f for f in LOCAL_FIELDS if not f.endswith("_line")),
+        "Familiar: quick rebuild: %s; %d files changed",
+        ", ".join(f"{e.after.slug} changed {', '.join(e.fields) or 'nothing'}" for e in edits),
         out.changed,
     )
     return out.changed
+
+
+def _site(
+    settings: FamiliarSettings, base: dict[str, Any], members: list[Member], env: Any
+) -> Site:
+    """A site of a few members with every event, the last full build's term slugs, and their
+    photos (whose alternative text comes from the profile)."""
+    from .pages import Site
+
+    community = Community.partial(settings, members, base["events"], base["slug_maps"])
+    kept = base["photos"]
+    photos = {
+        m.slug: dataclasses.replace(_photo_set(kept[m.slug]), alt=m.alt)
+        for m in members
+        if m.slug in kept
+    }
+    return Site(community, settings, env, photos)
 
 
 def _write(
@@ -221,9 +356,13 @@ def _write(
     out: Output,
     base: dict[str, Any],
     state: dict[str, Any],
-    members: list[tuple[Member, str]],
-) -> None:
-    """The changed members' pages, directory.json and the members feed, through `out`."""
+    edits: list[_Edit],
+) -> dict[str, str]:
+    """The edited members' files, through `out`: their pages and vCards, directory.json, the
+    members feed and, for card edits, the listing pages with their card, search.json and their
+    social cards. Everything is made before anything is written. Returns the social cards
+    renamed (old output path -> new)."""
+    from . import social
     from .exports import (
         MEMBERS_FEED,
         json_line,
@@ -233,30 +372,95 @@ def _write(
         vcard,
         vcard_rel,
     )
-    from .pages import Site, make_env, render_member
+    from .pages import make_env, render_member
 
-    edited = [m for m, _ in members]
-    community = Community.partial(settings, edited, base["events"], base["slug_maps"])
-    community.digests.update((m.slug, key) for m, key in members)
-    kept = base["photos"]
-    photos = {m.slug: _photo_set(kept[m.slug]) for m in edited if m.slug in kept}
-    site = Site(community, settings, make_env(settings), photos)
+    env = make_env(settings)
+    now = _site(settings, base, [e.after for e in edits], env)
+    was = _site(settings, base, [e.before for e in edits], env)
+    now.community.digests.update((e.after.slug, e.key) for e in edits)
+    writes: dict[str, Any] = {}
     lines: dict[str, bytes] = {}
+    patches: dict[str, list[tuple[bytes, bytes]]] = {}  # output file -> (old, new) pieces
+    links: dict[str, Path] = {}
+    renamed: dict[str, str] = {}
     feed = dict(state["feed"])
-    for m in edited:
+    for e in edits:
+        m = e.after
         if m.published:
-            out.write(f"members/{m.slug}/index.html", render_member(site, m))
-            out.write(vcard_rel(m), vcard(site, m))
+            writes[f"members/{m.slug}/index.html"] = render_member(now, m)
+            writes[vcard_rel(m)] = vcard(now, m)
         if m.listed:
-            lines[m.slug] = json_line(member_json(site, m)).encode("utf-8")
+            lines[m.slug] = json_line(member_json(now, m)).encode("utf-8")
         if m.slug in feed:
-            feed[m.slug] = member_feed_entry(site, m)
+            feed[m.slug] = member_feed_entry(now, m)
+        if not e.card:
+            continue
+        if m.published:
+            spec, old_rel = social.member_card(now, m), social.member_card(was, e.before).rel
+            if spec.rel != old_rel:
+                links[spec.rel] = social.card_file(settings, spec)
+                renamed[old_rel] = spec.rel
+        if m.listed:
+            for rel in base["shown"][m.slug].split("\0"):
+                patches.setdefault(rel, []).append(_card_change(was, now, e, rel))
+            patches.setdefault(SEARCH, []).append(_search_change(was, now, e))
     if lines:
         data = (settings.output_path / DIRECTORY).read_bytes()
-        out.write(DIRECTORY, _patched(data, lines))
-    if any(m.slug in feed for m in edited):
+        writes[DIRECTORY] = _patched(data, lines)
+    if any(e.after.slug in feed for e in edits):
         state["feed"] = list(feed.items())
-        out.write(MEMBERS_FEED, members_feed_bytes(site, list(feed.values())))
+        writes[MEMBERS_FEED] = members_feed_bytes(now, list(feed.values()))
+    for rel, changes in patches.items():
+        writes[rel] = _replaced(settings.output_path / rel, changes)
+    for rel, data in writes.items():
+        out.write(rel, data)
+    for rel, cached in links.items():
+        out.link(rel, cached)
+    return renamed
+
+
+def _card_change(was: Site, now: Site, edit: _Edit, rel: str) -> Change:
+    """The member's card in listing page `rel`: each way the page may show it (lazy loading
+    after the first few cards; the directory's first card of a letter carries the letter),
+    with the card to show instead, made the same way."""
+    from .listings import card_html
+
+    letters: list[str | None] = [None]
+    if rel == "index.html" or rel.startswith("page/"):  # the directory
+        letters.append(index_letter(edit.before.name))  # the same letter after (_check)
+    return [
+        (
+            str(card_html(was, edit.before, lazy, letter)).encode("utf-8"),
+            str(card_html(now, edit.after, lazy, letter)).encode("utf-8"),
+        )
+        for lazy in (False, True)
+        for letter in letters
+    ]
+
+
+def _search_change(was: Site, now: Site, edit: _Edit) -> Change:
+    """The member's entry in search.json, and the entry to put instead."""
+    from .search import FACETS, _compact, member_entry
+
+    def entry(site: Site, m: Member) -> bytes:
+        c = site.community
+        slugs = {facet: getattr(c, method)() for facet, (_, method) in FACETS.items()}
+        return _compact(member_entry(site, m, slugs)).encode("utf-8")
+
+    return [(entry(was, edit.before), entry(now, edit.after))]
+
+
+def _replaced(path: Path, changes: list[Change]) -> bytes:
+    """The file at `path` with each change made: of the ways a change lists, exactly one must
+    be in the file, exactly once (else NotQuick: the page is not as the last build made it)."""
+    data = path.read_bytes()
+    for ways in changes:
+        found = {old: new for old, new in ways if old in data}
+        if len(found) != 1 or data.count(next(iter(found))) != 1:
+            raise NotQuick(f"{path.name}: a card or entry to replace is not there just once")
+        ((old, new),) = found.items()
+        data = data.replace(old, new)
+    return data
 
 
 def _patched(data: bytes, lines: dict[str, bytes]) -> list[bytes | memoryview]:

@@ -34,6 +34,7 @@ from .placeholders import placeholder_colour
 if TYPE_CHECKING:
     from .output import Output
     from .pages import Site
+    from .settings import FamiliarSettings
 
 logger = logging.getLogger(__name__)
 
@@ -384,10 +385,21 @@ def _wanted(site: Site) -> Iterator[tuple[str, Callable[[], CardSpec]]]:
         yield spec.rel, lambda spec=spec: spec
 
 
+def _cache_file(settings: FamiliarSettings, spec: CardSpec) -> Path:
+    return settings.cache_path / "social" / f"{spec.key}.jpg"
+
+
+def card_file(settings: FamiliarSettings, spec: CardSpec) -> Path:
+    """The cached image of `spec` (files are named by their content), drawn now if need be."""
+    cached = _cache_file(settings, spec)
+    if not cached.is_file():
+        _render_to(spec, str(cached))
+    return cached
+
+
 def social_cards(site: Site, out: Output) -> None:
     """Write a card per published member and per event: kept when the output already holds it,
     copied from the cache when drawn before, drawn (in parallel when many) otherwise."""
-    cache = site.settings.cache_path / "social"
     root = str(site.settings.output_path)
     todo: list[CardSpec] = []
     for rel, make in _wanted(site):
@@ -395,14 +407,14 @@ def social_cards(site: Site, out: Output) -> None:
             out.keep(rel)
             continue
         spec = make()
-        cached = cache / f"{spec.key}.jpg"
+        cached = _cache_file(site.settings, spec)
         if cached.is_file():
             out.link(spec.rel, cached)  # cache files are named by their content: never changed
         else:
             todo.append(spec)
     if not todo:
         return
-    files = [str(cache / f"{s.key}.jpg") for s in todo]
+    files = [str(_cache_file(site.settings, s)) for s in todo]
     workers = min(site.settings.workers, max(1, len(todo) // 8))
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
