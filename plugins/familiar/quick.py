@@ -224,16 +224,14 @@ def _lines_besides(m: Member, fields: Iterable[str]) -> tuple[tuple[str, int], .
 
 
 def _check(edit: _Edit, base: dict[str, Any], names: dict[str, str]) -> None:
-    """NotQuick unless `edit` can be made quickly (the module's notes). `names`: slug -> the
-    name each member now has, for those edited since the last full build."""
+    """NotQuick unless `edit`, which changed only LOCAL_FIELDS and CARD_FIELDS (quick_build
+    looked), can be made quickly (the module's notes). `names`: slug -> the name each member
+    now has, for those edited since the last full build."""
     before, after, where = edit.before, edit.after, edit.after.source
     if not edit.card:
         if _lines_besides(before, LOCAL_FIELDS) != _lines_besides(after, LOCAL_FIELDS):
             raise NotQuick(f"{where}: fields moved to other lines")
         return
-    beyond = [f for f in edit.fields if f not in LOCAL_FIELDS + CARD_FIELDS]
-    if beyond:
-        raise NotQuick(f"{where} changed {', '.join(beyond)}")
     if _lines_besides(before, LOCAL_FIELDS + CARD_FIELDS) != _lines_besides(
         after, LOCAL_FIELDS + CARD_FIELDS
     ):
@@ -272,12 +270,6 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
     changed = [path for path, line in new.items() if old[path] != line]
     if not changed or len(changed) > MAX_CHANGED:
         raise NotQuick(f"{len(changed)} profiles changed")
-    root = settings.output_path
-    if _folder_times(root, state["folders"]) != state["folders"]:
-        raise NotQuick("a file in the output folder was added, removed or renamed")
-    base = _load(settings, BASE_FILE, others)
-    if base is None or base["token"] != state["token"]:
-        raise NotQuick("the quick rebuild records do not match")
     ctx = {"timezone": settings.timezone}
     kept = ProfileCache(settings.cache_path, ctx, read=False)
     edits: list[_Edit] = []
@@ -289,7 +281,16 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
         if before is None:
             raise NotQuick(f"{path} is not in the profile cache")
         fields = tuple(f for f in _FIELDS if getattr(before, f) != getattr(member, f))
+        beyond = [f for f in fields if f not in LOCAL_FIELDS + CARD_FIELDS]
+        if beyond:  # before the records' larger part is read: most full builds stop here
+            raise NotQuick(f"{path} changed {', '.join(beyond)}")
         edits.append(_Edit(before, member, key, fields))
+    root = settings.output_path
+    if _folder_times(root, state["folders"]) != state["folders"]:
+        raise NotQuick("a file in the output folder was added, removed or renamed")
+    base = _load(settings, BASE_FILE, others)
+    if base is None or base["token"] != state["token"]:
+        raise NotQuick("the quick rebuild records do not match")
     names = {slug: m.name for slug, m in state["members"].items()}
     names.update((e.after.slug, e.after.name) for e in edits)
     for edit in edits:
