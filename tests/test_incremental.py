@@ -205,3 +205,29 @@ def test_caches_forget_photos_and_cards_nobody_uses(site):
     page = site.html("members/ann/")
     for img in page.select("img[src*='photos/']"):
         assert (site.output / img["src"].lstrip("/")).is_file()
+
+
+def test_the_photo_index_forgets_photos_renamed_or_removed(site):
+    """Every build reads the photo index: a photo replaced by one of another type leaves no
+    entry behind for its old name, nor a member who left for theirs."""
+    import json
+
+    from PIL import Image
+
+    for name in ("ann", "bob"):
+        Image.new("RGB", (600, 600), (200, 90, 40)).save(site.content / "members" / f"{name}.jpg")
+        site.member(name, f"name: {name.title()}\nphoto: {name}.jpg")
+    site.build()
+    index = site.root / ".familiar-cache" / "photos" / "index.json"
+
+    def names() -> list[str]:
+        return sorted(Path(p).name for p in json.loads(index.read_text()))
+
+    assert names() == ["ann.jpg", "bob.jpg"]
+    (site.content / "members" / "ann.jpg").unlink()
+    Image.new("RGB", (600, 600), (40, 90, 200)).save(site.content / "members" / "ann.png")
+    site.member("ann", "name: Ann\nphoto: ann.png")
+    (site.content / "members" / "bob.md").unlink()
+    site.build()
+    assert names() == ["ann.png"]
+    assert site.html("members/ann/").select_one("img.photo") is not None

@@ -457,7 +457,9 @@ def prune_caches(site: Site, out: Output) -> None:
         for rel in out.written
         if rel.startswith("social/") and rel.endswith(".jpg")
     }
-    gone = photo_pipeline.prune(site.settings.cache_path, photos)
+    members = site.settings.members_path
+    sources = {f"{members}/{m.photo}" for m in site.community.published if m.photo}
+    gone = photo_pipeline.prune(site.settings.cache_path, photos, sources)
     gone += social.prune(site.settings.cache_path, cards)
     if gone:
         logger.info("Familiar: %d cached photos and cards no longer used were deleted", gone)

@@ -402,7 +402,7 @@ def source_problem(members_dir: Path, photo: str) -> tuple[str | None, os.stat_r
     if not photo or photo in (".", "..") or "/" in photo or "\\" in photo or "\0" in photo:
         return f"'{photo}' is outside content/members/; put the photo beside your profile", None
     try:
-        st = os.lstat(members_dir / photo)
+        st = os.lstat(f"{members_dir}/{photo}")  # a string join: a Path costs more than the call
     except FileNotFoundError:
         return f"'{photo}' was not found; upload it to content/members/ beside your profile", None
     except OSError as e:
@@ -556,11 +556,20 @@ def prepare(members: list[Member], settings: Any, workers: int | None = None) ->
     return result
 
 
-def prune(cache_path: Path, in_use: set[str]) -> int:
+def prune(cache_path: Path, in_use: set[str], sources: set[str] | None = None) -> int:
     """Delete processed photos whose key is not in `in_use` (photos members replaced or whose
     members left): a build calls this once it has linked every photo it needs. Output files are
-    hard links of their own, so the published site keeps what it has. Returns how many went."""
-    objects = Path(cache_path) / "photos" / "objects"
+    hard links of their own, so the published site keeps what it has. Returns how many went.
+
+    With `sources` (the path of every photo the build used), the index forgets the files not
+    among them: every build reads the index, and a photo renamed or replaced left its entry."""
+    cache = Path(cache_path) / "photos"
+    if sources is not None:
+        index = _load_index(cache)
+        kept = {path: e for path, e in index.items() if path in sources}
+        if len(kept) != len(index):
+            _save_index(cache, kept)
+    objects = cache / "objects"
     removed = 0
     if not objects.is_dir():
         return 0
