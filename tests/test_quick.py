@@ -359,3 +359,28 @@ def test_a_listing_page_edited_by_hand_makes_the_card_edit_full(elliot, tmp_path
     assert b"Elliot Parkes" in page.read_bytes()
     assert b"someone-else" not in page.read_bytes()
     assert_same_as_a_full_build(elliot, tmp_path)
+
+
+def test_card_edits_of_an_unlisted_member_and_one_without_a_photo(demo, tmp_path):
+    """Darnell (unlisted) has a page and a social card but no card in any listing; Ingrid
+    has no photo, so her card's placeholder shows the initials of the name she goes by."""
+    edit(demo, "darnell-brooks", "attending:\n  - friday-patio-2026-12-04\n"
+         "  - lakeshore-walk-2026-11-28\n", "")  # fmt: skip
+    edit(demo, "ingrid-solberg", "attending:\n  - lakeshore-walk-2026-11-28\n"
+         "  - new-year-breakfast-2027-01-15\n", "")  # fmt: skip
+    assert not was_quick(demo)
+    before = demo.mtimes()
+    edit(demo, "darnell-brooks", "known_as: Darnell", "known_as: Dee")
+    edit(demo, "ingrid-solberg", "known_as: Ingrid", "known_as: Solly")
+    assert was_quick(demo)
+    after = demo.mtimes()
+    changed = {rel for rel in after if after[rel] != before.get(rel)}
+    assert not any(
+        "darnell" in rel for rel in changed if not rel.startswith(("members/", "social/"))
+    )
+    assert "members/darnell-brooks/index.html" in changed
+    assert {"index.html", "search.json"} <= changed  # Ingrid's card and entry
+    placeholder = demo.html("").select_one('li.card[data-slug="ingrid-solberg"] .placeholder')
+    assert placeholder.get_text(strip=True) == "S"
+    assert "Dee" not in (demo.output / "search.json").read_text(encoding="utf-8")
+    assert_same_as_a_full_build(demo, tmp_path)
