@@ -17,7 +17,8 @@ separate step, then runs, interleaved, several times each:
                   badges and event pages; this one also moves in the directory's order, past
                   members of the same name: a full rebuild)
   familiar-edit+c rebuild after correcting the name (it keeps its place) and changing the
-                  business of a member who comes to no event (a quick rebuild of their card)
+                  business of a member who came to past events (a quick rebuild: their card,
+                  search entry, social card and those events' pages; quick.py)
   familiar-add    rebuild after adding one member
   pelican-cold    plain Pelican 4 building N articles with the same bios (default theme)
   hugo-cold       Hugo building N pages with the same bios
@@ -29,6 +30,7 @@ at the same N, the 10k/1k growth, and how many output files the one-profile edit
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import re
@@ -164,8 +166,9 @@ def renamed(yaml_value: str, r: int) -> str:
 
 def card_edit(members: Path, r: int, skip: Path) -> tuple[Path, str, str]:
     """The profile for familiar-edit+c, its text, and its text edited: the first member (in
-    file order, not `skip`) who comes to no event and whose name with an "s" added keeps its place in the
-    directory's order (a typo fixed), with that name and a new business."""
+    file order, not `skip`) who came to events, all of them past, and whose name with an "s"
+    added keeps its place in the directory's order (a typo fixed), with that name and a new
+    business. Their events' pages are made again; no badges (made for events to come)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
     from familiar.text import sort_key
 
@@ -174,10 +177,17 @@ def card_edit(members: Path, r: int, skip: Path) -> tuple[Path, str, str]:
     names = [json.loads(re.search(r"^name: (.*)$", t, re.M).group(1)) for t in texts]
     order = sorted(range(len(names)), key=lambda i: sort_key(names[i]))  # stable: file order
     place = {i: k for k, i in enumerate(order)}
+    today = dt.date.today().isoformat()
     for i, text in enumerate(texts):
         k, new = place[i], names[i] + "s"
-        if "\nattending:" in text or not 0 < k < len(order) - 1:
-            continue
+        came = re.search(r"^attending: \[(.*)\]$", text, re.M)
+        days = (
+            [slug.strip().removeprefix("meetup-") for slug in came.group(1).split(",")]
+            if came
+            else []
+        )
+        if not days or max(days) >= today or not 0 < k < len(order) - 1:
+            continue  # a member who came to events, all of them past (no badges to make)
         if sort_key(names[order[k - 1]]) < sort_key(new) < sort_key(names[order[k + 1]]):
             edited = text.replace(f"name: {json.dumps(names[i])}", f"name: {json.dumps(new)}", 1)
             edited = re.sub(

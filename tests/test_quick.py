@@ -15,7 +15,7 @@ from .conftest import ScratchSite
 PDF = "badges.pdf"  # two full builds differ here too (font subsets); a quick build never writes one
 
 
-def was_quick(site: ScratchSite) -> bool:
+def was_quick(site: ScratchSite, **overrides) -> bool:
     """Build; whether the build was a quick one: it saved a new stamp but left the base record,
     which only a full build writes."""
     cache = site.root / ".familiar-cache"
@@ -25,7 +25,7 @@ def was_quick(site: ScratchSite) -> bool:
         return (path.stat().st_ino, path.stat().st_mtime_ns) if path.exists() else None
 
     base_before, stamp_before = state(base), state(stamp)
-    site.build()
+    site.build(**overrides)
     return base_before is not None and state(base) == base_before and state(stamp) != stamp_before
 
 
@@ -35,10 +35,10 @@ def add_to_bio(site: ScratchSite, slug: str, text: str, suffix: str = ".md") -> 
     path.write_text(body + f"\n\n{text}\n" if suffix == ".md" else body + f" {text}\n", "utf-8")
 
 
-def assert_same_as_a_full_build(site: ScratchSite, tmp_path: Path) -> None:
+def assert_same_as_a_full_build(site: ScratchSite, tmp_path: Path, **overrides) -> None:
     """Every output file is byte for byte what a full build of the same content makes."""
     fresh = ScratchSite.create(tmp_path / "full", content=site.content)
-    fresh.build()
+    fresh.build(**overrides)
     assert site.files() == fresh.files()
     differ = [
         rel
@@ -257,16 +257,18 @@ def card_pages(site: ScratchSite, slug: str) -> set[str]:
     }
 
 
+HARBOUR = "events/harbour-coffee-2026-10-16/"  # past: no badges are made for it
+WALK = "events/lakeshore-walk-2026-11-28/"  # cancelled: no badges either
+
+
 @pytest.fixture
 def elliot(demo: ScratchSite) -> ScratchSite:
-    """The demo, with Elliot Park coming to no event (a full build)."""
-    edit(demo, "elliot-park", "attending:\n  - harbour-coffee-2026-10-16\n"
-         "  - lakeshore-walk-2026-11-28\n", "")  # fmt: skip
-    assert not was_quick(demo)
+    """The demo: Elliot Park comes to the harbour coffee and the walk, which show them but
+    have no badges to make again."""
     return demo
 
 
-def test_a_card_edit_by_a_member_at_no_event_is_quick_and_matches_a_full_build(elliot, tmp_path):
+def test_a_card_edit_by_a_member_at_events_without_badges_is_quick(elliot, tmp_path):
     demo = elliot
     before = demo.mtimes()
     old_card = [rel for rel in before if rel.startswith("social/members/elliot-park-")]
@@ -280,17 +282,27 @@ def test_a_card_edit_by_a_member_at_no_event_is_quick_and_matches_a_full_build(e
     new_card = [rel for rel in after if rel.startswith("social/members/elliot-park-")]
     assert len(old_card) == len(new_card) == 1 and old_card != new_card
     assert old_card[0] not in after  # the old social card is gone
-    expected = {
-        "index.html",  # the directory page with their card
-        "search.json",
-        "directory.json",
-        "members/elliot-park/index.html",
-        "members/elliot-park/elliot-park.vcf",
-        ".familiar-files.json",  # the social card's new name
-        new_card[0],
-    } | card_pages(demo, "elliot-park")
+    event_files = [event + f for event in (HARBOUR, WALK)
+                   for f in ("index.html", "faces/index.html", "checkin/index.html",
+                             "checkin.csv")]  # fmt: skip
+    expected = (
+        set(event_files)
+        | {
+            "index.html",  # the directory page with their card
+            "search.json",
+            "directory.json",
+            "members/elliot-park/index.html",
+            "members/elliot-park/elliot-park.vcf",
+            ".familiar-files.json",  # the social card's new name
+            new_card[0],
+        }
+        | card_pages(demo, "elliot-park")
+    )
     assert len(card_pages(demo, "elliot-park")) == 7  # five interests, category, neighbourhood
     assert changed - {"feeds/members.atom"} == expected
+    for rel in (HARBOUR, HARBOUR + "faces/", HARBOUR + "checkin/", WALK):
+        assert "Elliot Parkes" in demo.html(rel).get_text()
+    assert "Parkside IT & Networks" in (demo.output / HARBOUR / "checkin.csv").read_text()
     for rel in ["", "interests/cycling/", "categories/technology/"]:
         cards = demo.html(rel).select('li.card[data-slug="elliot-park"]')
         assert [c.select_one(".card-name").get_text() for c in cards] == ["Elliot Parkes"]
@@ -327,7 +339,10 @@ def test_card_edits_in_a_row_and_back_again(elliot, tmp_path):
         ("visibility: listed", "visibility: unlisted"),  # leaves the listings
         ("joined: 2026-03-16", "joined: 2026-03-17"),  # the members feed's order
         ("cycling, board games", "Cycling, board games"),  # term pages show spellings
-        ("known_as: Elliot", "attending: [harbour-coffee-2026-10-16]\nknown_as: Elliot"),
+        (
+            "  - harbour-coffee-2026-10-16\n",
+            "  - harbour-coffee-2026-10-16\n  - friday-patio-2026-12-04\n",
+        ),  # fmt: skip
     ],
 )
 def test_card_edits_that_reach_further_build_in_full(elliot, tmp_path, old, new):
@@ -384,3 +399,57 @@ def test_card_edits_of_an_unlisted_member_and_one_without_a_photo(demo, tmp_path
     assert placeholder.get_text(strip=True) == "S"
     assert "Dee" not in (demo.output / "search.json").read_text(encoding="utf-8")
     assert_same_as_a_full_build(demo, tmp_path)
+
+
+def test_without_badges_a_card_edit_by_an_organizer_of_events_soon_is_quick(demo, tmp_path):
+    """Jenn Morales organises the patio evening and comes to two more events; with badges off
+    nothing makes her edit slow: her events' pages and social cards are made again."""
+    demo.build(FAMILIAR_BADGES=False)  # other settings: a full build
+    edit(demo, "jenn-morales", "name: Jenn Morales", "name: Jenn Moralesa")
+    edit(demo, "jenn-morales", "known_as: Jenn", "known_as: Jen")
+    assert was_quick(demo, FAMILIAR_BADGES=False)
+    page = demo.html("events/friday-patio-2026-12-04/")
+    assert "Jenn Moralesa" in page.get_text()
+    assert [a.get_text() for a in page.select(".event-organizers a")][0] == "Jenn Moralesa"
+    known = [p.get_text(strip=True) for p in page.select(".attendee-known")]
+    assert "Jen" in known and "Jenn" not in known
+    intros = " ".join(li.get_text() for li in page.select(".introductions li"))
+    assert "Jenn " not in intros  # others' introductions name her as she goes by now
+    assert_same_as_a_full_build(demo, tmp_path, FAMILIAR_BADGES=False)
+
+
+def test_event_records_not_signed_here_are_never_loaded(elliot, tmp_path):
+    """The members an event's pages show, kept per event for card edits: a file forged to run
+    code is not loaded, and the build runs in full."""
+    marker = tmp_path / "ran"
+
+    class Boom:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    kept = sorted((elliot.root / ".familiar-cache" / "quick-events").glob("*.pickle"))
+    assert any(p.name.startswith("harbour-coffee-2026-10-16-") for p in kept)
+    for path in kept:
+        path.write_bytes(b"\0" * 32 + b"familiar-quick-2\n" + pickle.dumps([Boom()]))
+    edit(elliot, "elliot-park", "name: Elliot Park", "name: Elliot Parkes")
+    assert not was_quick(elliot)
+    assert not marker.exists()
+    assert "Elliot Parkes" in elliot.html(HARBOUR).get_text()
+
+
+def test_a_card_edit_by_someone_at_an_event_soon_makes_its_badges_again(demo):
+    """Siobhán comes to the patio evening in twelve days, whose badges show the name she goes
+    by: rendering badges takes seconds, so the build is a full one, and they show the new name."""
+    import re
+
+    import pypdfium2 as pdfium
+
+    def words(rel: str) -> set[str]:
+        doc = pdfium.PdfDocument(str(demo.output / rel))
+        return set(re.split(r"\s+", " ".join(p.get_textpage().get_text_range() for p in doc)))
+
+    badges = "events/friday-patio-2026-12-04/badges.pdf"
+    assert "Siobhán" in words(badges) and "Shiv" not in words(badges)
+    edit(demo, "siobhan-oconnor-reilly", "known_as: Siobhán", "known_as: Shiv")
+    assert not was_quick(demo)
+    assert "Shiv" in words(badges)

@@ -238,7 +238,7 @@ def members_feed(site: Site, out: Output) -> None:
     out.write(MEMBERS_FEED, members_feed_bytes(site, entries))
 
 
-def _event_entry(site: Site, e: Event) -> dict[str, Any]:
+def event_feed_entry(site: Site, e: Event) -> dict[str, Any]:
     when = social.event_when(e)
     cancelled = "Cancelled: " if e.cancelled else ""
     parts = [f"<p><strong>{_esc(cancelled + when)}</strong></p>"]
@@ -265,14 +265,23 @@ def upcoming(site: Site) -> list[Event]:
     return [e for e in site.community.events if (e.end or e.start).date() >= today]
 
 
+EVENTS_FEED = "feeds/events.atom"
+
+
+def feed_events(site: Site) -> list[Event]:
+    """The events feed's events: those still to come, soonest first."""
+    return upcoming(site)[:FEED_LIMIT]
+
+
+def events_feed_bytes(site: Site, entries: list[dict[str, Any]]) -> bytes:
+    return atom_feed(site, EVENTS_FEED, f"Events · {site.settings.site_name}",
+                     f"Upcoming events of {site.settings.site_name}", entries)  # fmt: skip
+
+
 def events_feed(site: Site, out: Output) -> None:
     """/feeds/events.atom: events still to come, soonest first (cancelled ones say so)."""
-    entries = [_event_entry(site, e) for e in upcoming(site)[:FEED_LIMIT]]
-    out.write(
-        "feeds/events.atom",
-        atom_feed(site, "feeds/events.atom", f"Events · {site.settings.site_name}",
-                  f"Upcoming events of {site.settings.site_name}", entries),
-    )  # fmt: skip
+    entries = [event_feed_entry(site, e) for e in feed_events(site)]
+    out.write(EVENTS_FEED, events_feed_bytes(site, entries))
 
 
 # ---- sitemap.xml and robots.txt ------------------------------------------------------------

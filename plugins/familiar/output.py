@@ -97,9 +97,15 @@ class Output:
             raise UnsafeOutputPath(f"refusing to write {rel!r} outside {self.root}")
         return target
 
-    def write(self, rel: str, data: bytes | str | list[bytes] | list[bytes | memoryview]) -> Path:
+    def write(
+        self,
+        rel: str,
+        data: bytes | str | list[bytes] | list[bytes | memoryview],
+        compare: bool = True,
+    ) -> Path:
         """Write `rel` under the output folder unless it already holds exactly these bytes
-        (`data` may be a list of pieces, written one after another)."""
+        (`data` may be a list of pieces, written one after another). `compare=False`: the
+        caller knows they differ (a patched index of tens of megabytes is not read again)."""
         if isinstance(data, str):
             data = data.encode("utf-8")
         pieces = data if isinstance(data, list) else [data]
@@ -107,7 +113,7 @@ class Output:
             raise UnsafeOutputPath(f"two pages want the same file {rel!r}")
         target = self.path_for(rel)
         self.written.add(rel)
-        if _same_bytes(target, pieces):
+        if compare and _same_bytes(target, pieces):
             return target
         self._folder(target.parent)
         tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")

@@ -8,9 +8,11 @@ out; a quick rebuild reads the changed profiles only and makes those files again
 what a full build makes.
 
 Edits to what a member's card shows (CARD_FIELDS: the name, business, role, handles and the
-like) are quick too when the member comes to no event: their card is replaced in the listing
-pages that show it (the directory page and term pages the last full build put them on), their
-entry in /search.json and their social card image. A card is found by rendering it as the
+like) are quick too: their card is replaced in the listing pages that show it (the directory
+page and term pages the last full build put them on), their entry in /search.json, their social
+card image, and the pages of the events they come to or organise are made again (from the
+members those pages show, kept per event by the last full build: EVENTS_DIR), with those
+events' social cards and entries in the events feed. A card is found by rendering it as the
 output shows it now (the member as last built) and replaced by the card rendered anew.
 
 A quick rebuild runs only when all of this holds; otherwise the build runs in full, as before:
@@ -21,14 +23,16 @@ A quick rebuild runs only when all of this holds; otherwise the build runs in fu
 - each changed profile reads without a problem and differs from what the output shows of it
   only in LOCAL_FIELDS, with its other fields on the same lines; or only in LOCAL_FIELDS and
   CARD_FIELDS, with every other field on the same lines, and then:
-  - the member comes to no event and organises none (event pages, badges and event social
-    cards show attendees);
+  - none of the member's events has badges to make (an event to come within
+    FAMILIAR_BADGES_DAYS_AHEAD days, unless FAMILIAR_BADGES is off): rendering them takes
+    seconds, so the full build does it;
   - their GitHub handle is the same (it decides who may edit a profile: checks.py);
   - a new name files under the same letter and between the same two neighbours in the
     directory's order, so that every listing keeps its order and pages;
 - the output folder is as the last build left it: every folder of it as it was (adding, removing
   or renaming a file changes its folder), and directory.json as that build wrote it;
-- each card and search entry to replace is found exactly once where the last build put it.
+- each card and search entry to replace is found exactly once where the last build put it,
+  and the records of the member's events are there, signed.
 
 What a quick rebuild does not look at: a file in output/ edited in place by hand. The next build
 that is not quick (nothing changed, or any other change) finds it and makes it again.
@@ -49,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 from .buildstamp import BuildStamp, stats_hash
 from .community import Community, ProfileCache, load_member
-from .models import Member
+from .models import Event, Member
 from .output import MANIFEST, Output, file_stats, write_atomic
 from .photos import PhotoSet, Variant
 from .settings import FamiliarSettings
@@ -67,11 +71,12 @@ FORMAT = b"familiar-quick-2"
 MAX_CHANGED = 20
 DIRECTORY = "directory.json"
 SEARCH = "search.json"
+EVENTS_DIR = "quick-events"  # per event, the members its pages show (signed pickles)
 # Fields that show only in the member's own files (their page, vCard and directory.json line;
 # the bio also in the members feed)
 LOCAL_FIELDS = ("bio", "bio_line", "looking_for", "website", "email", "show_email")
-# Fields that show on the member's own files and on their card, search entry, social card and
-# event pages: quick for members who come to no event (the module's notes)
+# Fields that show on the member's own files and on their card, search entry, social card, event
+# pages and badges: quick unless their events have badges to make (the module's notes)
 CARD_FIELDS = (
     "name",
     "known_as",
@@ -135,6 +140,7 @@ class _Pending:
     state: dict[str, Any]  # what each build changes: written each time
     base: dict[str, Any] | None  # what only a full build changes
     folders: Iterable[str]  # output folders to look at again
+    people: dict[str, tuple[str, list[Member]]] | None = None  # _event_people, full builds
 
 
 # Records wait for Pelican's `finalized` signal: Pelican's own generators (static files) write
@@ -146,6 +152,8 @@ def save_pending(*_: Any) -> None:
     while PENDING:
         p = PENDING.pop()
         p.state["folders"].update(_folder_times(p.settings.output_path, p.folders))
+        if p.people is not None:
+            _save_event_people(p.settings, p.people)
         if p.base is not None:
             _save(p.settings, BASE_FILE, p.others, p.base)
         _save(p.settings, FILE, p.others, p.state)
@@ -157,7 +165,7 @@ def record_full_build(site: Site, stamp: BuildStamp) -> None:
     changes. Both kept compact (a quick rebuild reads them): file names in one string, sizes
     and times in arrays, photo sets as plain tuples, pages of each member's card as one
     string."""
-    from .exports import feed_members, member_feed_entry
+    from .exports import event_feed_entry, feed_events, feed_members, member_feed_entry
     from .listings import listing_pages
     from .pages import taxonomies
 
@@ -175,6 +183,7 @@ def record_full_build(site: Site, stamp: BuildStamp) -> None:
                 shown[slug].append(rel)
     folders = sorted({rel.rpartition("/")[0] for rel in files} | {""})
     token = os.urandom(12).hex()
+    people = _event_people(c)
     base = {
         "token": token,
         "events": c.events,
@@ -184,6 +193,8 @@ def record_full_build(site: Site, stamp: BuildStamp) -> None:
         "order": [m.slug for m in c.all_members],
         "names": [m.name for m in c.all_members],
         "shown": {slug: "\0".join(rels) for slug, rels in shown.items()},
+        # event slug -> the file of the members its pages show (EVENTS_DIR)
+        "event_files": {slug: name for slug, (name, _) in people.items()},
     }
     state = {
         "token": token,
@@ -194,9 +205,60 @@ def record_full_build(site: Site, stamp: BuildStamp) -> None:
         "folders": {},
         "profiles": stamp.state.profiles,
         "feed": [(m.slug, member_feed_entry(site, m)) for m in feed_members(site)],
+        "event_feed": [(e.slug, event_feed_entry(site, e)) for e in feed_events(site)],
         "members": {},  # slug -> the member as the output shows them, if edited since base
     }
-    PENDING.append(_Pending(site.settings, stamp.state.others, state, base, folders))
+    PENDING.append(_Pending(site.settings, stamp.state.others, state, base, folders, people))
+
+
+def _event_people(c: Community) -> dict[str, tuple[str, list[Member]]]:
+    """Event slug -> (file name, members its pages show: attendees and organizers), for each
+    event with any. A file is named by a hash of those members' profiles, so an event whose
+    people did not change keeps its file from one full build to the next."""
+    from .events import attendees
+    from .pagecache import digest
+
+    found = {}
+    by_slug = c.members_by_slug
+    for e in c.events:
+        shown = {a.member.slug: a.member for a in attendees(c, e) if a.member}
+        for o in e.organizers:
+            if o in by_slug and by_slug[o].published:
+                shown.setdefault(o, by_slug[o])
+        if shown:
+            key = digest([(slug, c.digests.get(slug)) for slug in shown])
+            found[e.slug] = (f"{e.slug}-{key}.pickle", list(shown.values()))
+    return found
+
+
+def _save_event_people(
+    settings: FamiliarSettings, people: dict[str, tuple[str, list[Member]]]
+) -> None:
+    """Write the files of _event_people not there yet (signed), and delete the others."""
+    folder = settings.cache_path / EVENTS_DIR
+    wanted = {name: members for name, members in people.values()}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.iterdir():
+            if old.name not in wanted:
+                old.unlink()
+        for name, members in wanted.items():
+            if not (folder / name).is_file():
+                body = pickle.dumps(members, protocol=pickle.HIGHEST_PROTOCOL)
+                write_atomic(folder / name, seal(FORMAT + b"\n" + body))
+    except OSError as e:  # without them a card edit by someone at an event is built in full
+        logger.warning("could not save the quick rebuild records in %s: %s", folder, e)
+
+
+def _load_event_people(settings: FamiliarSettings, name: str) -> list[Member]:
+    try:
+        data = (settings.cache_path / EVENTS_DIR / name).read_bytes()
+    except OSError:
+        raise NotQuick(f"{EVENTS_DIR}/{name} is missing") from None
+    members = unpickle_sealed(data, prefix=FORMAT + b"\n")
+    if not isinstance(members, list):
+        raise NotQuick(f"{EVENTS_DIR}/{name} is not as the last full build left it")
+    return members
 
 
 class NotQuick(Exception):
@@ -223,7 +285,14 @@ def _lines_besides(m: Member, fields: Iterable[str]) -> tuple[tuple[str, int], .
     return tuple((k, n) for k, n in m.lines if k not in skip)
 
 
-def _check(edit: _Edit, base: dict[str, Any], names: dict[str, str]) -> None:
+def _events_of(m: Member, base: dict[str, Any]) -> list[Event]:
+    """The events whose pages show `m`: those they come to or organise."""
+    return [e for e in base["events"] if e.slug in m.attending or m.slug in e.organizers]
+
+
+def _check(
+    settings: FamiliarSettings, edit: _Edit, base: dict[str, Any], names: dict[str, str]
+) -> None:
     """NotQuick unless `edit`, which changed only LOCAL_FIELDS and CARD_FIELDS (quick_build
     looked), can be made quickly (the module's notes). `names`: slug -> the name each member
     now has, for those edited since the last full build."""
@@ -236,16 +305,19 @@ def _check(edit: _Edit, base: dict[str, Any], names: dict[str, str]) -> None:
         after, LOCAL_FIELDS + CARD_FIELDS
     ):
         raise NotQuick(f"{where}: fields moved to other lines")
-    slug = after.slug
-    if after.attending or any(slug in e.organizers for e in base["events"]):
-        raise NotQuick(f"{where}: {slug} comes to events, whose pages show them")
+    if settings.badges:
+        from .badges import events_needing_badges
+
+        soon = events_needing_badges(_events_of(after, base), settings)
+        if soon:  # rendering an event's badges takes seconds: the full build does it
+            raise NotQuick(f"{where}: {soon[0].slug} is soon, and its badges show them")
     if before.github != after.github:
         raise NotQuick(f"{where}: the GitHub handle changed")
     if before.name != after.name:
         if index_letter(before.name) != index_letter(after.name):
             raise NotQuick(f"{where}: the name files under another letter")
         order = base["order"]
-        i = order.index(slug)
+        i = order.index(after.slug)
         key = sort_key(after.name)
 
         def neighbour(j: int) -> tuple[int, str, str]:
@@ -294,7 +366,7 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
     names = {slug: m.name for slug, m in state["members"].items()}
     names.update((e.after.slug, e.after.name) for e in edits)
     for edit in edits:
-        _check(edit, base, names)
+        _check(settings, edit, base, names)
 
     files = state["files"].split("\0")
     sizes, mtimes = state["sizes"], state["mtimes"]
@@ -338,10 +410,13 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
 def _site(
     settings: FamiliarSettings, base: dict[str, Any], members: list[Member], env: Any
 ) -> Site:
-    """A site of a few members with every event, the last full build's term slugs, and their
-    photos (whose alternative text comes from the profile)."""
+    """A site of a few members (in the directory's order, which attendee lists follow) with
+    every event, the last full build's term slugs, and their photos (whose alternative text
+    comes from the profile)."""
     from .pages import Site
 
+    place = {slug: i for i, slug in enumerate(base["order"])}
+    members = sorted(members, key=lambda m: place[m.slug])
     community = Community.partial(settings, members, base["events"], base["slug_maps"])
     kept = base["photos"]
     photos = {
@@ -365,7 +440,10 @@ def _write(
     renamed (old output path -> new)."""
     from . import social
     from .exports import (
+        EVENTS_FEED,
         MEMBERS_FEED,
+        event_feed_entry,
+        events_feed_bytes,
         json_line,
         member_feed_entry,
         member_json,
@@ -376,10 +454,20 @@ def _write(
     from .pages import make_env, render_member
 
     env = make_env(settings)
-    now = _site(settings, base, [e.after for e in edits], env)
-    was = _site(settings, base, [e.before for e in edits], env)
+    # the events whose pages show a member whose card changed, and everyone those pages show,
+    # as the output shows them now (edited by earlier quick rebuilds or not)
+    events = {e.slug: e for x in edits if x.card for e in _events_of(x.after, base)}
+    others: dict[str, Member] = {}
+    for slug in events:
+        for m in _load_event_people(settings, base["event_files"][slug]):
+            others[m.slug] = state["members"].get(m.slug, m)
+    for x in edits:
+        others.pop(x.after.slug, None)
+    now = _site(settings, base, [x.after for x in edits] + list(others.values()), env)
+    was = _site(settings, base, [x.before for x in edits] + list(others.values()), env)
     now.community.digests.update((e.after.slug, e.key) for e in edits)
     writes: dict[str, Any] = {}
+    patched: dict[str, tuple[Any, bool]] = {}  # file -> (pieces, whether they differ from it)
     lines: dict[str, bytes] = {}
     patches: dict[str, list[tuple[bytes, bytes]]] = {}  # output file -> (old, new) pieces
     links: dict[str, Path] = {}
@@ -405,19 +493,48 @@ def _write(
             for rel in base["shown"][m.slug].split("\0"):
                 patches.setdefault(rel, []).append(_card_change(was, now, e, rel))
             patches.setdefault(SEARCH, []).append(_search_change(was, now, e))
+    event_feed = dict(state["event_feed"])
+    if any(slug in event_feed for slug in events):
+        event_feed.update((s, event_feed_entry(now, events[s])) for s in events if s in event_feed)
+        state["event_feed"] = list(event_feed.items())
+        writes[EVENTS_FEED] = events_feed_bytes(now, list(event_feed.values()))
+    for event in events.values():
+        _event_files(now, event, writes)
+        spec, old_rel = social.event_card(now, event), social.event_card(was, event).rel
+        if spec.rel != old_rel:
+            links[spec.rel] = social.card_file(settings, spec)
+            renamed[old_rel] = spec.rel
     if lines:
         data = (settings.output_path / DIRECTORY).read_bytes()
-        writes[DIRECTORY] = _patched(data, lines)
+        patched[DIRECTORY] = _patched(data, lines)
     if any(e.after.slug in feed for e in edits):
         state["feed"] = list(feed.items())
         writes[MEMBERS_FEED] = members_feed_bytes(now, list(feed.values()))
     for rel, changes in patches.items():
-        writes[rel] = _replaced(settings.output_path / rel, changes)
+        patched[rel] = _replaced(settings.output_path / rel, changes)
     for rel, data in writes.items():
         out.write(rel, data)
+    for rel, (pieces, changed) in patched.items():
+        if changed:  # known to differ: not read again to compare
+            out.write(rel, pieces, compare=False)
+        else:
+            out.keep(rel)
     for rel, cached in links.items():
         out.link(rel, cached)
     return renamed
+
+
+def _event_files(site: Site, event: Event, writes: dict[str, Any]) -> None:
+    """The event's page, face sheet, check-in list and check-in CSV, as events.event_pages
+    makes them."""
+    from .events import checkin_csv, event_context
+
+    ctx = event_context(site, event)
+    base = f"events/{event.slug}/"
+    for path, template in ((base, "event.html"), (base + "faces/", "faces.html"),
+                           (base + "checkin/", "checkin.html")):  # fmt: skip
+        writes[path + "index.html"] = site.render(template, page_url=site.url(path), **ctx)
+    writes[base + "checkin.csv"] = checkin_csv([c["a"] for c in ctx["cards"]])
 
 
 def _card_change(was: Site, now: Site, edit: _Edit, rel: str) -> Change:
@@ -451,23 +568,28 @@ def _search_change(was: Site, now: Site, edit: _Edit) -> Change:
     return [(entry(was, edit.before), entry(now, edit.after))]
 
 
-def _replaced(path: Path, changes: list[Change]) -> bytes:
-    """The file at `path` with each change made: of the ways a change lists, exactly one must
-    be in the file, exactly once (else NotQuick: the page is not as the last build made it)."""
+def _replaced(path: Path, changes: list[Change]) -> tuple[list[bytes], bool]:
+    """The file at `path` with each change made, and whether that changed it: of the ways a
+    change lists, exactly one must be in the file, exactly once (else NotQuick: the page is
+    not as the last build made it)."""
     data = path.read_bytes()
+    changed = False
     for ways in changes:
         found = {old: new for old, new in ways if old in data}
         if len(found) != 1 or data.count(next(iter(found))) != 1:
             raise NotQuick(f"{path.name}: a card or entry to replace is not there just once")
         ((old, new),) = found.items()
         data = data.replace(old, new)
-    return data
+        changed |= old != new
+    return [data], changed
 
 
-def _patched(data: bytes, lines: dict[str, bytes]) -> list[bytes | memoryview]:
+def _patched(data: bytes, lines: dict[str, bytes]) -> tuple[list[bytes | memoryview], bool]:
     """directory.json with the lines of members (one member a line: exports.directory_text)
-    replaced by `lines`, in pieces (ten thousand members make tens of megabytes: not copied)."""
+    replaced by `lines`, in pieces (ten thousand members make tens of megabytes: not copied),
+    and whether that changed it."""
     cuts = []
+    changed = False
     for slug, line in lines.items():
         mark = b'\n{"slug": ' + json.dumps(slug, ensure_ascii=False).encode("utf-8") + b","
         start = data.find(mark)
@@ -477,6 +599,7 @@ def _patched(data: bytes, lines: dict[str, bytes]) -> list[bytes | memoryview]:
         if data[end - 1 : end] == b",":  # the comma between members stays
             end -= 1
         cuts.append((start + 1, end, line))
+        changed |= data[start + 1 : end] != line
     view = memoryview(data)
     pieces: list[bytes | memoryview] = []
     at = 0
@@ -484,7 +607,7 @@ def _patched(data: bytes, lines: dict[str, bytes]) -> list[bytes | memoryview]:
         pieces += [view[at:start], line]
         at = end
     pieces.append(view[at:])
-    return pieces
+    return pieces, changed
 
 
 # Photo sets kept as plain tuples: pickling ten thousand dataclasses with slots costs 0.2 s
