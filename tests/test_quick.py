@@ -453,3 +453,23 @@ def test_a_card_edit_by_someone_at_an_event_soon_makes_its_badges_again(demo):
     edit(demo, "siobhan-oconnor-reilly", "known_as: Siobhán", "known_as: Shiv")
     assert not was_quick(demo)
     assert "Shiv" in words(badges)
+
+
+def test_card_edits_on_later_pages_of_paginated_listings(demo, tmp_path):
+    """Three members a page: Tomasz's card is on a later page of the directory and of his
+    terms' listings, and that page is the one changed."""
+    small = {"FAMILIAR_PAGE_SIZE": 3, "FAMILIAR_BADGES": False}
+    demo.build(**small)
+    pages = sorted(p.relative_to(demo.output).as_posix()
+                   for p in demo.output.glob("page/*/index.html"))  # fmt: skip
+    on = [
+        rel for rel in pages if 'data-slug="tomasz-wisniewski"' in (demo.output / rel).read_text()
+    ]
+    assert len(pages) >= 3 and len(on) == 1 and on != pages[:1]
+    before = demo.mtimes()
+    edit(demo, "tomasz-wisniewski", "business: ", "business: The ")
+    assert was_quick(demo, **small)
+    after = demo.mtimes()
+    changed = {rel for rel in after if after[rel] != before.get(rel)}
+    assert on[0] in changed and not (set(pages) - set(on)) & changed
+    assert_same_as_a_full_build(demo, tmp_path, **small)

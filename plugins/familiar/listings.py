@@ -7,7 +7,7 @@ of cards (the directory's search still covers everyone through /search.json).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -82,15 +82,6 @@ def pagers(base: str, count: int, url: Callable[[str], str]) -> list[Pager]:
     paths = tuple(page_path(base, n) for n in range(1, count + 1))
     urls = tuple(url(p) for p in paths)
     return [Pager(n, count, urls, paths) for n in range(1, count + 1)]
-
-
-def listing_pages(base: str, members: Sequence[Member], size: int) -> Iterator[tuple[str, str]]:
-    """(slug, output file) for each of `members` on the listing at `base`, in pages of `size`
-    as write_listing writes them."""
-    for n, run in enumerate(chunks(members, size), 1):
-        rel = page_path(base, n) + "index.html"
-        for m in run:
-            yield m.slug, rel
 
 
 def card(site: Site, m: Member) -> dict[str, Any]:

@@ -166,21 +166,17 @@ def record_full_build(site: Site, stamp: BuildStamp) -> None:
     and times in arrays, photo sets as plain tuples, pages of each member's card as one
     string."""
     from .exports import event_feed_entry, feed_events, feed_members, member_feed_entry
-    from .listings import listing_pages
     from .pages import taxonomies
 
     if stamp.saved is None:
         return
     files, (outputs, sizes, mtimes) = stamp.saved
     c = site.community
-    size = site.settings.page_size
-    shown: dict[str, list[str]] = {}  # slug -> the listing pages with their card
-    for slug, rel in listing_pages("", c.listed, size):
-        shown.setdefault(slug, []).append(rel)
+    # each listing's members in order, by the listing's output folder (page 1's)
+    listings = {"": "\0".join(m.slug for m in c.listed)}
     for kind, terms, _ in taxonomies(c):
         for term in terms:
-            for slug, rel in listing_pages(f"{kind}/{term.slug}/", term.members, size):
-                shown[slug].append(rel)
+            listings[f"{kind}/{term.slug}/"] = "\0".join(m.slug for m in term.members)
     folders = sorted({rel.rpartition("/")[0] for rel in files} | {""})
     token = os.urandom(12).hex()
     people = _event_people(c)
@@ -192,7 +188,7 @@ def record_full_build(site: Site, stamp: BuildStamp) -> None:
         # the directory's order (names decide it), for a new name's place
         "order": [m.slug for m in c.all_members],
         "names": [m.name for m in c.all_members],
-        "shown": {slug: "\0".join(rels) for slug, rels in shown.items()},
+        "listings": listings,
         # event slug -> the file of the members its pages show (EVENTS_DIR)
         "event_files": {slug: name for slug, (name, _) in people.items()},
     }
@@ -490,7 +486,7 @@ def _write(
                 links[spec.rel] = social.card_file(settings, spec)
                 renamed[old_rel] = spec.rel
         if m.listed:
-            for rel in base["shown"][m.slug].split("\0"):
+            for rel in _listing_pages(settings, base, m):
                 patches.setdefault(rel, []).append(_card_change(was, now, e, rel))
             patches.setdefault(SEARCH, []).append(_search_change(was, now, e))
     event_feed = dict(state["event_feed"])
@@ -522,6 +518,27 @@ def _write(
     for rel, cached in links.items():
         out.link(rel, cached)
     return renamed
+
+
+def _listing_pages(settings: FamiliarSettings, base: dict[str, Any], m: Member) -> list[str]:
+    """The listing pages with the card of `m` (listed): the directory's and their terms' page
+    where the last full build put them."""
+    from .listings import page_path
+
+    interests, categories, places = base["slug_maps"]
+    folders = [""] + [f"interests/{interests[i]}/" for i in m.interests]
+    if m.category:
+        folders.append(f"categories/{categories[m.category]}/")
+    if m.neighbourhood:
+        folders.append(f"neighbourhoods/{places[m.neighbourhood]}/")
+    pages = []
+    for folder in dict.fromkeys(folders):  # two spellings of one interest: one page
+        slugs = base["listings"][folder].split("\0")
+        if m.slug not in slugs:
+            raise NotQuick(f"{m.slug} is not on {folder or 'the directory'}")
+        number = slugs.index(m.slug) // settings.page_size + 1
+        pages.append(page_path(folder, number) + "index.html")
+    return pages
 
 
 def _event_files(site: Site, event: Event, writes: dict[str, Any]) -> None:
