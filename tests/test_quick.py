@@ -473,3 +473,21 @@ def test_card_edits_on_later_pages_of_paginated_listings(demo, tmp_path):
     changed = {rel for rel in after if after[rel] != before.get(rel)}
     assert on[0] in changed and not (set(pages) - set(on)) & changed
     assert_same_as_a_full_build(demo, tmp_path, **small)
+
+
+def test_members_of_the_same_name_keep_their_order_by_file_name(site, tmp_path):
+    """Two Sam Lees: the directory lists them by file name, so Sam B taking the very name of
+    Sam A keeps its place (quick), and Sam A taking a name after Sam B's moves (full)."""
+    for slug, name in [("ann", "Ann Lee"), ("sam-a", "Sam Lee"), ("sam-b", "Sam Leé"),
+                       ("zed", "Zed Lee")]:  # fmt: skip
+        site.member(slug, f"name: {name}\nbusiness: B")
+    site.build()
+    site.member("sam-b", "name: Sam Lee\nbusiness: B")
+    assert was_quick(site)
+    assert_same_as_a_full_build(site, tmp_path / "one")
+    site.member("sam-a", "name: Sam Leé\nbusiness: B")
+    assert not was_quick(site)
+    names = [a.get_text() for a in site.html("").select(".card-name")]
+    assert names == ["Ann Lee", "Sam Lee", "Sam Leé", "Zed Lee"]
+    assert [c["data-slug"] for c in site.html("").select("li.card")][1:3] == ["sam-b", "sam-a"]
+    assert_same_as_a_full_build(site, tmp_path / "two")

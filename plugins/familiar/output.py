@@ -30,6 +30,16 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
+def manifest_text(written: Iterable[str]) -> str:
+    """The manifest of a build's files: `json.dumps(sorted(written), indent=0)`, made by the
+    C encoder (with `indent` JSON encodes in Python: 0.15 s for the 80,000 files of ten
+    thousand members)."""
+    names = sorted(written)
+    if not names:
+        return "[]"
+    return "[\n" + json.dumps(names, separators=(",\n", ":"))[1:-1] + "\n]"
+
+
 def file_stats(
     root: Path, rels: Iterable[str], seen: dict[str, tuple[int, int]] | None = None
 ) -> dict[str, tuple[int, int]]:
@@ -187,7 +197,7 @@ class Output:
                     parent.rmdir()
                     parent = parent.parent
         self.root.mkdir(parents=True, exist_ok=True)
-        new = json.dumps(sorted(self.written), indent=0)
+        new = manifest_text(self.written)
         if not manifest.exists() or manifest.read_text() != new:
             manifest.write_text(new)
         return removed

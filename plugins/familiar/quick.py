@@ -28,7 +28,8 @@ A quick rebuild runs only when all of this holds; otherwise the build runs in fu
     seconds, so the full build does it;
   - their GitHub handle is the same (it decides who may edit a profile: checks.py);
   - a new name files under the same letter and between the same two neighbours in the
-    directory's order, so that every listing keeps its order and pages;
+    directory's order (by name, members of the same name by file name), so that every
+    listing keeps its order and pages;
 - the output folder is as the last build left it: every folder of it as it was (adding, removing
   or renaming a file changes its folder), and directory.json as that build wrote it;
 - each card and search entry to replace is found exactly once where the last build put it,
@@ -54,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 from .buildstamp import BuildStamp, stats_hash
 from .community import Community, ProfileCache, load_member
 from .models import Event, Member
-from .output import MANIFEST, Output, file_stats, write_atomic
+from .output import MANIFEST, Output, file_stats, manifest_text, write_atomic
 from .photos import PhotoSet, Variant
 from .settings import FamiliarSettings
 from .signing import MAC_BYTES, seal, unpickle_sealed
@@ -188,6 +189,7 @@ def record_full_build(site: Site, stamp: BuildStamp) -> None:
         # the directory's order (names decide it), for a new name's place
         "order": [m.slug for m in c.all_members],
         "names": [m.name for m in c.all_members],
+        "sources": [m.source for m in c.all_members],  # ties of names go by file name
         "listings": listings,
         # event slug -> the file of the members its pages show (EVENTS_DIR)
         "event_files": {slug: name for slug, (name, _) in people.items()},
@@ -312,12 +314,13 @@ def _check(
     if before.name != after.name:
         if index_letter(before.name) != index_letter(after.name):
             raise NotQuick(f"{where}: the name files under another letter")
+        # the directory is sorted by name, members of the same name by file name
         order = base["order"]
         i = order.index(after.slug)
-        key = sort_key(after.name)
+        key = (sort_key(after.name), after.source)
 
-        def neighbour(j: int) -> tuple[int, str, str]:
-            return sort_key(names.get(order[j], base["names"][j]))
+        def neighbour(j: int) -> tuple[tuple[int, str, str], str]:
+            return sort_key(names.get(order[j], base["names"][j])), base["sources"][j]
 
         if (i > 0 and not neighbour(i - 1) < key) or (
             i + 1 < len(order) and not key < neighbour(i + 1)
@@ -378,7 +381,7 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
                 raise NotQuick(f"{old_rel} is not as the last build left it")
             files[files.index(old_rel)] = new_rel
         state["files"] = "\0".join(files)
-        out.write(MANIFEST, json.dumps(sorted(set(files) - {MANIFEST}), indent=0))
+        out.write(MANIFEST, manifest_text(set(files) - {MANIFEST}), compare=False)
         for old_rel in renamed:
             (root / old_rel).unlink(missing_ok=True)
     for rel, (size, mtime) in file_stats(root, out.written).items():
