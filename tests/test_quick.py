@@ -439,7 +439,7 @@ def test_event_records_not_signed_here_are_never_loaded(elliot, tmp_path):
 
 def test_a_card_edit_by_someone_at_an_event_soon_makes_its_badges_again(demo):
     """Siobhán comes to the patio evening in twelve days, whose badges show the name she goes
-    by: rendering badges takes seconds, so the build is a full one, and they show the new name."""
+    by: rendering badges is slow, so the build is a full one, and they show the new name."""
     import re
 
     import pypdfium2 as pdfium

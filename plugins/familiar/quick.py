@@ -24,8 +24,8 @@ A quick rebuild runs only when all of this holds; otherwise the build runs in fu
   only in LOCAL_FIELDS, with its other fields on the same lines; or only in LOCAL_FIELDS and
   CARD_FIELDS, with every other field on the same lines, and then:
   - none of the member's events has badges to make (an event to come within
-    FAMILIAR_BADGES_DAYS_AHEAD days, unless FAMILIAR_BADGES is off): rendering them takes
-    seconds, so the full build does it;
+    FAMILIAR_BADGES_DAYS_AHEAD days, unless FAMILIAR_BADGES is off): rendering them is
+    slow, so the full build does it;
   - their GitHub handle is the same (it decides who may edit a profile: checks.py);
   - a new name files under the same letter and between the same two neighbours in the
     directory's order (by name, members of the same name by file name), so that every
@@ -307,7 +307,7 @@ def _check(
         from .badges import events_needing_badges
 
         soon = events_needing_badges(_events_of(after, base), settings)
-        if soon:  # rendering an event's badges takes seconds: the full build does it
+        if soon:  # badges are slow to render (about 1 s an event at 10,000): a full build
             raise NotQuick(f"{where}: {soon[0].slug} is soon, and its badges show them")
     if before.github != after.github:
         raise NotQuick(f"{where}: the GitHub handle changed")
