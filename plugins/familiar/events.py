@@ -369,13 +369,7 @@ def event_pages(site: Site, out: Output) -> None:
     )
     members = site.community.members_by_slug
     for e in site.community.events:
-        base = f"events/{e.slug}/"
-        files = {
-            "event": base + "index.html",
-            "event-faces": base + "faces/index.html",
-            "event-checkin": base + "checkin/index.html",
-            "event-csv": base + "checkin.csv",
-        }
+        files = event_paths(e)
         people = attendees(site.community, e)
         # all the event's four files show: the event, who is coming (as their cards), its
         # organizers and whether it is still to come
@@ -394,9 +388,30 @@ def event_pages(site: Site, out: Output) -> None:
                 out.keep(rel, st)
                 site.count(kind)
             continue
-        ctx = event_context(site, e)
-        site.write_page(out, base, "event.html", "event", **ctx)
-        site.write_page(out, base + "faces/", "faces.html", "event-faces", **ctx)
-        site.write_page(out, base + "checkin/", "checkin.html", "event-checkin", **ctx)
-        out.write(files["event-csv"], checkin_csv([c["a"] for c in ctx["cards"]]))
-        site.count("event-csv")
+        for kind, text in event_files(site, e).items():
+            out.write(files[kind], text)
+            site.count(kind)
+
+
+EVENT_PAGES = (("event", "event.html"), ("event-faces", "faces.html"),
+               ("event-checkin", "checkin.html"))  # fmt: skip
+
+
+def event_paths(event: Event) -> dict[str, str]:
+    """The output path of each of the event's four files, by kind."""
+    base = f"events/{event.slug}/"
+    return {"event": base + "index.html", "event-faces": base + "faces/index.html",
+            "event-checkin": base + "checkin/index.html", "event-csv": base + "checkin.csv"}  # fmt: skip
+
+
+def event_files(site: Site, event: Event) -> dict[str, str]:
+    """The text of the event's page, face sheet, check-in list and check-in CSV, by kind
+    (at event_paths; event_pages writes them, and quick.py)."""
+    ctx = event_context(site, event)
+    paths = event_paths(event)
+    made = {}
+    for kind, template in EVENT_PAGES:
+        url = site.url(paths[kind].removesuffix("index.html"))
+        made[kind] = site.render(template, page_url=url, **ctx)
+    made["event-csv"] = checkin_csv([c["a"] for c in ctx["cards"]])
+    return made

@@ -364,7 +364,7 @@ class FamiliarGenerator:
         self.settings = read_settings(settings)
         self.site: Site | None = None
         self.stamp: BuildStamp | None = None
-        from .quick import PENDING
+        from .quick_records import PENDING
 
         PENDING.clear()  # records of an earlier build in this process that did not finish
 
@@ -381,7 +381,7 @@ class FamiliarGenerator:
                 last.get("member_pages", "?"),
             )
             return
-        from . import quick
+        from . import quick, quick_records
 
         try:
             quick.quick_build(self.settings, stamp)
@@ -391,7 +391,7 @@ class FamiliarGenerator:
         except Exception as e:  # a full build makes the same site: slower, never wrong
             logger.warning("Familiar: the quick rebuild failed (%r); building in full", e)
         stamp.forget()
-        quick.forget(self.settings)
+        quick_records.forget(self.settings)
         self.stamp = stamp
         site = build_site(self.settings)
         self.site = site
@@ -411,7 +411,7 @@ class FamiliarGenerator:
                 },
                 out.seen,
             )
-            from .quick import record_full_build
+            from .quick_records import record_full_build
 
             record_full_build(self.site, self.stamp)
 

@@ -8,7 +8,7 @@ from pelican import signals
 from . import exports, search, social  # noqa: F401
 from .pages import FamiliarGenerator
 from .pelican_settings import configure
-from .quick import save_pending
+from .quick_records import save_pending
 
 
 def get_generators(pelican_object: object) -> type[FamiliarGenerator]:

@@ -11,12 +11,12 @@ Edits to what a member's card shows (CARD_FIELDS: the name, business, role, hand
 like) are quick too: their card is replaced in the listing pages that show it (the directory
 page and term pages the last full build put them on), their entry in /search.json, their social
 card image, and the pages of the events they come to or organise are made again (from the
-members those pages show, kept per event by the last full build: EVENTS_DIR), with those
+members those pages show, kept per event by the last full build: quick_records.py), with those
 events' social cards and entries in the events feed. A card is found by rendering it as the
 output shows it now (the member as last built) and replaced by the card rendered anew.
 
 A quick rebuild runs only when all of this holds; otherwise the build runs in full, as before:
-- the last build was good and left its records (FILE and BASE_FILE, signed: signing.py);
+- the last build was good and left its records (quick_records.py, signed: signing.py);
 - nothing but member profiles changed since: settings, date, theme, plugin, events, photos and
   every other file are as they were, no profile was added, removed or renamed, and at most
   MAX_CHANGED profiles changed;
@@ -41,38 +41,31 @@ that is not quick (nothing changed, or any other change) finds it and makes it a
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import logging
-import os
-import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import quick_records as records
 from .buildstamp import BuildStamp, stats_hash
 from .community import Community, ProfileCache, load_member
 from .models import Event, Member
-from .output import MANIFEST, Output, file_stats, manifest_text, write_atomic
-from .photos import PhotoSet, Variant
+from .output import MANIFEST, Output, file_stats, manifest_text
 from .settings import FamiliarSettings
-from .signing import MAC_BYTES, seal, unpickle_sealed
 from .text import index_letter, sort_key
 
 if TYPE_CHECKING:
     from .pages import Site
+    from .social import CardSpec
 
 logger = logging.getLogger(__name__)
 
-FILE = "quick.pickle"  # what each build changes: written after every build
-BASE_FILE = "quick-base.pickle"  # what only a full build changes
-FORMAT = b"familiar-quick-2"
 MAX_CHANGED = 20
 DIRECTORY = "directory.json"
 SEARCH = "search.json"
-EVENTS_DIR = "quick-events"  # per event, the members its pages show (signed pickles)
 # Fields that show only in the member's own files (their page, vCard and directory.json line;
 # the bio also in the members feed)
 LOCAL_FIELDS = ("bio", "bio_line", "looking_for", "website", "email", "show_email")
@@ -91,172 +84,6 @@ CARD_FIELDS = (
 )
 _FIELDS = tuple(f.name for f in dataclasses.fields(Member) if f.name != "lines")
 Change = list[tuple[bytes, bytes]]  # the ways a piece of a page may read now, each with the new
-
-
-def forget(settings: FamiliarSettings) -> None:
-    for name in (FILE, BASE_FILE):
-        (settings.cache_path / name).unlink(missing_ok=True)
-
-
-def _folder_times(root: Path, folders: Iterable[str]) -> dict[str, int]:
-    """The modification time of each of `folders` (relative to `root`) that exists."""
-    found = {}
-    for folder in folders:
-        with contextlib.suppress(OSError):
-            found[folder] = os.stat(f"{root}/{folder}", follow_symlinks=False).st_mtime_ns
-    return found
-
-
-def _head(others: str) -> bytes:
-    return FORMAT + b"\n" + others.encode() + b"\n"
-
-
-def _save(settings: FamiliarSettings, name: str, others: str, record: dict[str, Any]) -> None:
-    """Write a record, signed (signing.py). The hash of the inputs other than profiles goes
-    first, so that a build with other changes reads no further."""
-    body = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-    try:
-        settings.cache_path.mkdir(parents=True, exist_ok=True)
-        write_atomic(settings.cache_path / name, seal(_head(others) + body))
-    except OSError as e:  # without it the next edit is built in full: slower, still right
-        logger.warning("could not save the quick rebuild record in %s: %s", name, e)
-
-
-def _load(settings: FamiliarSettings, name: str, others: str) -> dict[str, Any] | None:
-    try:
-        data = (settings.cache_path / name).read_bytes()
-    except OSError:
-        return None
-    head = _head(others)
-    if data[MAC_BYTES : MAC_BYTES + len(head)] != head:
-        return None  # something besides profiles changed (or another version wrote it)
-    record = unpickle_sealed(data, prefix=head)
-    return record if isinstance(record, dict) else None
-
-
-@dataclass
-class _Pending:
-    settings: FamiliarSettings
-    others: str
-    state: dict[str, Any]  # what each build changes: written each time
-    base: dict[str, Any] | None  # what only a full build changes
-    folders: Iterable[str]  # output folders to look at again
-    people: dict[str, tuple[str, list[Member]]] | None = None  # _event_people, full builds
-
-
-# Records wait for Pelican's `finalized` signal: Pelican's own generators (static files) write
-# into the output folder after Familiar's, and the folders' times are taken once all is done.
-PENDING: list[_Pending] = []
-
-
-def save_pending(*_: Any) -> None:
-    while PENDING:
-        p = PENDING.pop()
-        p.state["folders"].update(_folder_times(p.settings.output_path, p.folders))
-        if p.people is not None:
-            _save_event_people(p.settings, p.people)
-        if p.base is not None:
-            _save(p.settings, BASE_FILE, p.others, p.base)
-        _save(p.settings, FILE, p.others, p.state)
-
-
-def record_full_build(site: Site, stamp: BuildStamp) -> None:
-    """After a good full build (its stamp saved): keep what a quick rebuild will need, in two
-    records: the base, which only a full build changes, and the state, which each build
-    changes. Both kept compact (a quick rebuild reads them): file names in one string, sizes
-    and times in arrays, photo sets as plain tuples, pages of each member's card as one
-    string."""
-    from .exports import event_feed_entry, feed_events, feed_members, member_feed_entry
-    from .pages import taxonomies
-
-    if stamp.saved is None:
-        return
-    files, (outputs, sizes, mtimes) = stamp.saved
-    c = site.community
-    # each listing's members in order, by the listing's output folder (page 1's)
-    listings = {"": "\0".join(m.slug for m in c.listed)}
-    for kind, terms, _ in taxonomies(c):
-        for term in terms:
-            listings[f"{kind}/{term.slug}/"] = "\0".join(m.slug for m in term.members)
-    folders = sorted({rel.rpartition("/")[0] for rel in files} | {""})
-    token = os.urandom(12).hex()
-    people = _event_people(c)
-    base = {
-        "token": token,
-        "events": c.events,
-        "photos": {slug: _plain(p) for slug, p in site.photos.items()},
-        "slug_maps": (c.interest_slugs(), c.category_slugs(), c.neighbourhood_slugs()),
-        # the directory's order (names decide it), for a new name's place
-        "order": [m.slug for m in c.all_members],
-        "names": [m.name for m in c.all_members],
-        "sources": [m.source for m in c.all_members],  # ties of names go by file name
-        "listings": listings,
-        # event slug -> the file of the members its pages show (EVENTS_DIR)
-        "event_files": {slug: name for slug, (name, _) in people.items()},
-    }
-    state = {
-        "token": token,
-        "files": "\0".join(files),
-        "stamp": outputs,
-        "sizes": sizes,
-        "mtimes": mtimes,
-        "folders": {},
-        "profiles": stamp.state.profiles,
-        "feed": [(m.slug, member_feed_entry(site, m)) for m in feed_members(site)],
-        "event_feed": [(e.slug, event_feed_entry(site, e)) for e in feed_events(site)],
-        "members": {},  # slug -> the member as the output shows them, if edited since base
-    }
-    PENDING.append(_Pending(site.settings, stamp.state.others, state, base, folders, people))
-
-
-def _event_people(c: Community) -> dict[str, tuple[str, list[Member]]]:
-    """Event slug -> (file name, members its pages show: attendees and organizers), for each
-    event with any. A file is named by a hash of those members' profiles, so an event whose
-    people did not change keeps its file from one full build to the next."""
-    from .events import attendees
-    from .pagecache import digest
-
-    found = {}
-    by_slug = c.members_by_slug
-    for e in c.events:
-        shown = {a.member.slug: a.member for a in attendees(c, e) if a.member}
-        for o in e.organizers:
-            if o in by_slug and by_slug[o].published:
-                shown.setdefault(o, by_slug[o])
-        if shown:
-            key = digest([(slug, c.digests.get(slug)) for slug in shown])
-            found[e.slug] = (f"{e.slug}-{key}.pickle", list(shown.values()))
-    return found
-
-
-def _save_event_people(
-    settings: FamiliarSettings, people: dict[str, tuple[str, list[Member]]]
-) -> None:
-    """Write the files of _event_people not there yet (signed), and delete the others."""
-    folder = settings.cache_path / EVENTS_DIR
-    wanted = {name: members for name, members in people.values()}
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.iterdir():
-            if old.name not in wanted:
-                old.unlink()
-        for name, members in wanted.items():
-            if not (folder / name).is_file():
-                body = pickle.dumps(members, protocol=pickle.HIGHEST_PROTOCOL)
-                write_atomic(folder / name, seal(FORMAT + b"\n" + body))
-    except OSError as e:  # without them a card edit by someone at an event is built in full
-        logger.warning("could not save the quick rebuild records in %s: %s", folder, e)
-
-
-def _load_event_people(settings: FamiliarSettings, name: str) -> list[Member]:
-    try:
-        data = (settings.cache_path / EVENTS_DIR / name).read_bytes()
-    except OSError:
-        raise NotQuick(f"{EVENTS_DIR}/{name} is missing") from None
-    members = unpickle_sealed(data, prefix=FORMAT + b"\n")
-    if not isinstance(members, list):
-        raise NotQuick(f"{EVENTS_DIR}/{name} is not as the last full build left it")
-    return members
 
 
 class NotQuick(Exception):
@@ -332,7 +159,7 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
     """Make this build quickly (see the module's notes) and save its stamp; the number of
     files changed. NotQuick if it cannot be."""
     last, others = stamp.last, stamp.state.others
-    state = _load(settings, FILE, others) if last else None
+    state = records.load(settings, records.FILE, others) if last else None
     if last is None or state is None or state["stamp"] != last.get("outputs"):
         raise NotQuick("more than member profiles changed since the last build")
     old, new = state["profiles"], stamp.state.profiles
@@ -357,9 +184,9 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
             raise NotQuick(f"{path} changed {', '.join(beyond)}")
         edits.append(_Edit(before, member, key, fields))
     root = settings.output_path
-    if _folder_times(root, state["folders"]) != state["folders"]:
+    if records.folder_times(root, state["folders"]) != state["folders"]:
         raise NotQuick("a file in the output folder was added, removed or renamed")
-    base = _load(settings, BASE_FILE, others)
+    base = records.load(settings, records.BASE_FILE, others)
     if base is None or base["token"] != state["token"]:
         raise NotQuick("the quick rebuild records do not match")
     names = {slug: m.name for slug, m in state["members"].items()}
@@ -396,7 +223,7 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
         state["members"].update((e.after.slug, e.after) for e in edits)
         # the folders this build wrote in, and those Pelican writes in (static files)
         folders = {rel.rpartition("/")[0] for rel in out.written} | {""}
-        PENDING.append(_Pending(settings, others, state, None, folders))
+        records.PENDING.append(records.Pending(settings, others, state, None, folders))
     stamp.repeat_warnings()
     logger.info(
         "Familiar: quick rebuild: %s; %d files changed",
@@ -418,11 +245,7 @@ def _site(
     members = sorted(members, key=lambda m: place[m.slug])
     community = Community.partial(settings, members, base["events"], base["slug_maps"])
     kept = base["photos"]
-    photos = {
-        m.slug: dataclasses.replace(_photo_set(kept[m.slug]), alt=m.alt)
-        for m in members
-        if m.slug in kept
-    }
+    photos = {m.slug: records.photo_set(kept[m.slug], m.alt) for m in members if m.slug in kept}
     return Site(community, settings, env, photos)
 
 
@@ -438,6 +261,7 @@ def _write(
     social cards. Everything is made before anything is written. Returns the social cards
     renamed (old output path -> new)."""
     from . import social
+    from .events import event_files, event_paths
     from .exports import (
         EVENTS_FEED,
         MEMBERS_FEED,
@@ -458,7 +282,10 @@ def _write(
     events = {e.slug: e for x in edits if x.card for e in _events_of(x.after, base)}
     others: dict[str, Member] = {}
     for slug in events:
-        for m in _load_event_people(settings, base["event_files"][slug]):
+        people = records.load_event_people(settings, base["event_files"][slug])
+        if people is None:
+            raise NotQuick(f"the record of {slug}'s people is missing or not signed here")
+        for m in people:
             others[m.slug] = state["members"].get(m.slug, m)
     for x in edits:
         others.pop(x.after.slug, None)
@@ -471,7 +298,6 @@ def _write(
     patches: dict[str, list[tuple[bytes, bytes]]] = {}  # output file -> (old, new) pieces
     links: dict[str, Path] = {}
     renamed: dict[str, str] = {}
-    feed = dict(state["feed"])
     for e in edits:
         m = e.after
         if m.published:
@@ -479,36 +305,36 @@ def _write(
             writes[vcard_rel(m)] = vcard(now, m)
         if m.listed:
             lines[m.slug] = json_line(member_json(now, m)).encode("utf-8")
-        if m.slug in feed:
-            feed[m.slug] = member_feed_entry(now, m)
         if not e.card:
             continue
         if m.published:
-            spec, old_rel = social.member_card(now, m), social.member_card(was, e.before).rel
-            if spec.rel != old_rel:
-                links[spec.rel] = social.card_file(settings, spec)
-                renamed[old_rel] = spec.rel
+            _redrawn(
+                settings,
+                social.member_card(now, m),
+                social.member_card(was, e.before),
+                links,
+                renamed,
+            )
         if m.listed:
             for rel in _listing_pages(settings, base, m):
                 patches.setdefault(rel, []).append(_card_change(was, now, e, rel))
             patches.setdefault(SEARCH, []).append(_search_change(was, now, e))
-    event_feed = dict(state["event_feed"])
-    if any(slug in event_feed for slug in events):
-        event_feed.update((s, event_feed_entry(now, events[s])) for s in events if s in event_feed)
-        state["event_feed"] = list(event_feed.items())
-        writes[EVENTS_FEED] = events_feed_bytes(now, list(event_feed.values()))
     for event in events.values():
-        _event_files(now, event, writes)
-        spec, old_rel = social.event_card(now, event), social.event_card(was, event).rel
-        if spec.rel != old_rel:
-            links[spec.rel] = social.card_file(settings, spec)
-            renamed[old_rel] = spec.rel
+        paths = event_paths(event)
+        writes.update((paths[kind], text) for kind, text in event_files(now, event).items())
+        _redrawn(
+            settings, social.event_card(now, event), social.event_card(was, event), links, renamed
+        )
     if lines:
         data = (settings.output_path / DIRECTORY).read_bytes()
         patched[DIRECTORY] = _patched(data, lines)
-    if any(e.after.slug in feed for e in edits):
-        state["feed"] = list(feed.items())
-        writes[MEMBERS_FEED] = members_feed_bytes(now, list(feed.values()))
+    entries = _feed(state, "feed", {e.after.slug: e.after for e in edits},
+                    lambda m: member_feed_entry(now, m))  # fmt: skip
+    if entries is not None:
+        writes[MEMBERS_FEED] = members_feed_bytes(now, entries)
+    entries = _feed(state, "event_feed", events, lambda e: event_feed_entry(now, e))
+    if entries is not None:
+        writes[EVENTS_FEED] = events_feed_bytes(now, entries)
     for rel, changes in patches.items():
         patched[rel] = _replaced(settings.output_path / rel, changes)
     for rel, data in writes.items():
@@ -544,17 +370,34 @@ def _listing_pages(settings: FamiliarSettings, base: dict[str, Any], m: Member) 
     return pages
 
 
-def _event_files(site: Site, event: Event, writes: dict[str, Any]) -> None:
-    """The event's page, face sheet, check-in list and check-in CSV, as events.event_pages
-    makes them."""
-    from .events import checkin_csv, event_context
+def _redrawn(
+    settings: FamiliarSettings,
+    spec: CardSpec,
+    was: CardSpec,
+    links: dict[str, Path],
+    renamed: dict[str, str],
+) -> None:
+    """A social card whose image changes: drawn (or found) in the cache, to be linked at its
+    new output path in place of the old one."""
+    from .social import card_file
 
-    ctx = event_context(site, event)
-    base = f"events/{event.slug}/"
-    for path, template in ((base, "event.html"), (base + "faces/", "faces.html"),
-                           (base + "checkin/", "checkin.html")):  # fmt: skip
-        writes[path + "index.html"] = site.render(template, page_url=site.url(path), **ctx)
-    writes[base + "checkin.csv"] = checkin_csv([c["a"] for c in ctx["cards"]])
+    if spec.rel != was.rel:
+        links[spec.rel] = card_file(settings, spec)
+        renamed[was.rel] = spec.rel
+
+
+def _feed(
+    state: dict[str, Any], name: str, changed: dict[str, Any], entry: Any
+) -> list[dict[str, Any]] | None:
+    """The entries of the feed kept in `state[name]` (slug, entry) with those of `changed`
+    (slug -> member or event) made again by `entry`; None if none of them is in the feed."""
+    kept = dict(state[name])
+    touched = [slug for slug in changed if slug in kept]
+    if not touched:
+        return None
+    kept.update((slug, entry(changed[slug])) for slug in touched)
+    state[name] = list(kept.items())
+    return list(kept.values())
 
 
 def _card_change(was: Site, now: Site, edit: _Edit, rel: str) -> Change:
@@ -578,12 +421,10 @@ def _card_change(was: Site, now: Site, edit: _Edit, rel: str) -> Change:
 
 def _search_change(was: Site, now: Site, edit: _Edit) -> Change:
     """The member's entry in search.json, and the entry to put instead."""
-    from .search import FACETS, _compact, member_entry
+    from .search import _compact, facet_slugs, member_entry
 
     def entry(site: Site, m: Member) -> bytes:
-        c = site.community
-        slugs = {facet: getattr(c, method)() for facet, (_, method) in FACETS.items()}
-        return _compact(member_entry(site, m, slugs)).encode("utf-8")
+        return _compact(member_entry(site, m, facet_slugs(site.community))).encode("utf-8")
 
     return [(entry(was, edit.before), entry(now, edit.after))]
 
@@ -628,13 +469,3 @@ def _patched(data: bytes, lines: dict[str, bytes]) -> tuple[list[bytes | memoryv
         at = end
     pieces.append(view[at:])
     return pieces, changed
-
-
-# Photo sets kept as plain tuples: pickling ten thousand dataclasses with slots costs 0.2 s
-def _plain(p: PhotoSet) -> tuple:
-    return p.alt, tuple((v.size, v.webp, v.jpeg) for v in p.variants), p.folder, p.byte_counts
-
-
-def _photo_set(plain: tuple) -> PhotoSet:
-    alt, variants, folder, counts = plain
-    return PhotoSet(alt, tuple(Variant(*v) for v in variants), folder, counts)

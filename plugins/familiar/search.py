@@ -25,7 +25,7 @@ import logging
 from typing import Any
 
 from . import pages
-from .community import Term
+from .community import Community, Term
 from .models import Member
 from .output import Output
 from .pagecache import digest
@@ -102,10 +102,15 @@ def facet_entries(site: pages.Site, terms: list[Term], kind: str) -> list[dict[s
     ]
 
 
+def facet_slugs(community: Community) -> dict[str, dict[str, str]]:
+    """Per facet: term text (any spelling) -> the slug of its page."""
+    return {facet: getattr(community, method)() for facet, (_, method) in FACETS.items()}
+
+
 def facet_maps(site: pages.Site) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
     """Per facet: term text -> slug, and the index's list of terms with counts."""
     community = site.community
-    slugs = {facet: getattr(community, method)() for facet, (_, method) in FACETS.items()}
+    slugs = facet_slugs(community)
     facets = {
         facet: facet_entries(site, getattr(community, kind)(), kind)
         for facet, (kind, _) in FACETS.items()
