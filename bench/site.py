@@ -19,6 +19,9 @@ separate step, then runs, interleaved, several times each:
   familiar-edit+c rebuild after correcting the name (it keeps its place) and changing the
                   business of a member who came to past events (a quick rebuild: their card,
                   search entry, social card and those events' pages; quick.py)
+  familiar-edit+t rebuild after a member who came to no event to come swaps an interest for
+                  another that others have (a quick rebuild: the pages of both interests,
+                  the interests' index, their card elsewhere and search.json; quick_terms.py)
   familiar-add    rebuild after adding one member
   pelican-cold    plain Pelican 4 building N articles with the same bios (default theme)
   hugo-cold       Hugo building N pages with the same bios
@@ -197,6 +200,55 @@ def card_edit(members: Path, r: int, skip: Path) -> tuple[Path, str, str]:
     raise SystemExit(f"no member in {members} fits familiar-edit+c")
 
 
+def term_edit(members: Path, skip: Path) -> tuple[Path, str, str]:
+    """The profile for familiar-edit+t, its text, and its text edited: the first member (in
+    file order, not `skip`) with no event still to come whose last interest is shared with
+    others, with that interest swapped for one they do not have (the first, in order of
+    popularity, whose listing and the left one's keep their number of pages)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
+    from familiar.settings import DEFAULTS
+
+    size = DEFAULTS["FAMILIAR_PAGE_SIZE"]
+    profiles = [p for p in sorted(members.glob("member-*.md")) if p != skip]
+    texts = [p.read_text(encoding="utf-8") for p in profiles]
+    lists = []
+    for text in texts:
+        found = re.search(r"^interests: \[(.*)\]$", text, re.M)
+        lists.append([i.strip() for i in found.group(1).split(",")] if found else [])
+    counts: dict[str, int] = {}
+    for interests in lists:
+        for i in set(interests):
+            counts[i] = counts.get(i, 0) + 1
+    today = dt.date.today().isoformat()
+    for path, text, interests in zip(profiles, texts, lists, strict=True):
+        came = re.search(r"^attending: \[(.*)\]$", text, re.M)
+        days = [s.strip().removeprefix("meetup-") for s in came.group(1).split(",")] if came else []
+        if not interests or (days and max(days) >= today):
+            continue
+        old = interests[-1]
+        if counts[old] < 2 or counts[old] % size == 1:
+            continue
+        for new in sorted(counts, key=lambda i: (-counts[i], i)):
+            if new not in interests and counts[new] % size != 0:
+                line = f"interests: [{', '.join([*interests[:-1], new])}]"
+                edited = re.sub(r"^interests: \[.*\]$", line, text, count=1, flags=re.M)
+                return path, text, edited
+    raise SystemExit(f"no member in {members} fits familiar-edit+t")
+
+
+def edited_build(site: Path, path: Path, text: str, edited: str) -> tuple[tuple[float, float], int]:
+    """The build after `path` (now `text`) is edited to `edited` (its time and peak memory) and
+    how many output files it rewrote; then the profile and the site are put back."""
+    path.write_text(edited, encoding="utf-8")
+    before = time.time()
+    time.sleep(0.01)
+    timing = run(familiar_cmd(), site)
+    count = files_changed_since(site / "output", before)
+    path.write_text(text, encoding="utf-8")
+    run(familiar_cmd(), site)
+    return timing, count
+
+
 def familiar_cmd() -> list[str]:
     return [str(VENV_BIN / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
 
@@ -214,8 +266,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[tuple[str, int], list[tuple[float, float]]] = {}
-    rewritten: dict[int, list[int]] = {}
-    rewritten_c: dict[int, list[int]] = {}
+    rewritten: dict[tuple[str, int], list[int]] = {}  # files an edit rewrote
     hugo = hugo_binary()
     for n in sizes:
         print(f"preparing N={n} ...", file=sys.stderr, flush=True)
@@ -224,6 +275,7 @@ def main() -> None:
         profile = fam / "content/members/member-00003.md"
         original = profile.read_text(encoding="utf-8")
         added = fam / "content/members/zz-new-member.md"
+
         for r in range(args.runs):
             print(f"  N={n} run {r + 1}/{args.runs}", file=sys.stderr, flush=True)
             clear_familiar(fam, tuple(k for k in KEEP_CACHES if k != "badges"))
@@ -235,7 +287,9 @@ def main() -> None:
             before = time.time()
             time.sleep(0.01)
             results.setdefault(("familiar-edit", n), []).append(run(familiar_cmd(), fam))
-            rewritten.setdefault(n, []).append(files_changed_since(fam / "output", before))
+            rewritten.setdefault(("familiar-edit", n), []).append(
+                files_changed_since(fam / "output", before)
+            )
             name = re.search(r"^name: (.*)$", original, re.M)
             assert name, f"{profile} has no name line"
             profile.write_text(
@@ -245,14 +299,14 @@ def main() -> None:
             results.setdefault(("familiar-edit+n", n), []).append(run(familiar_cmd(), fam))
             profile.write_text(original + f"\nEdited {r}.\n")
             run(familiar_cmd(), fam)  # back to the bio edit alone
-            card_profile, card_text, card_edited = card_edit(profile.parent, r, profile)
-            card_profile.write_text(card_edited, encoding="utf-8")
-            before = time.time()
-            time.sleep(0.01)
-            results.setdefault(("familiar-edit+c", n), []).append(run(familiar_cmd(), fam))
-            rewritten_c.setdefault(n, []).append(files_changed_since(fam / "output", before))
-            card_profile.write_text(card_text, encoding="utf-8")
-            run(familiar_cmd(), fam)  # back to the bio edit alone
+            # each put back to the bio edit alone afterwards
+            for what, change in [
+                ("familiar-edit+c", card_edit(profile.parent, r, profile)),
+                ("familiar-edit+t", term_edit(profile.parent, profile)),
+            ]:
+                timing, count = edited_build(fam, *change)
+                results.setdefault((what, n), []).append(timing)
+                rewritten.setdefault((what, n), []).append(count)
             added.write_text(f"---\nname: New Member {r}\ninterests: [coffee]\n---\nHello.\n")
             results.setdefault(("familiar-add", n), []).append(run(familiar_cmd(), fam))
             added.unlink()
@@ -291,10 +345,8 @@ def main() -> None:
             f"{what:<16}{n:>7}{medians[(what, n)]:>10.2f}{min(times):>8.2f}-{max(times):<7.2f}"
             f"{peak:>9.0f}{ratio:>9.2f}"
         )
-    for n, counts in rewritten.items():
-        print(f"files rewritten by a one-profile edit at N={n}: {counts}")
-    for n, counts in rewritten_c.items():
-        print(f"files rewritten by the card edit (familiar-edit+c) at N={n}: {counts}")
+    for (what, n), counts in rewritten.items():
+        print(f"files rewritten by {what} at N={n}: {counts}")
     if len(sizes) >= 2:
         lo, hi = sizes[0], sizes[-1]
         for what in ("familiar-cold", "familiar-cold+b"):

@@ -338,7 +338,6 @@ def test_card_edits_in_a_row_and_back_again(elliot, tmp_path):
         ("github: parkside-it", "github: parkside-it-2"),  # decides who may edit the profile
         ("visibility: listed", "visibility: unlisted"),  # leaves the listings
         ("joined: 2026-03-16", "joined: 2026-03-17"),  # the members feed's order
-        ("cycling, board games", "Cycling, board games"),  # term pages show spellings
         (
             "  - harbour-coffee-2026-10-16\n",
             "  - harbour-coffee-2026-10-16\n  - friday-patio-2026-12-04\n",
@@ -491,3 +490,131 @@ def test_members_of_the_same_name_keep_their_order_by_file_name(site, tmp_path):
     assert names == ["Ann Lee", "Sam Lee", "Sam Leé", "Zed Lee"]
     assert [c["data-slug"] for c in site.html("").select("li.card")][1:3] == ["sam-b", "sam-a"]
     assert_same_as_a_full_build(site, tmp_path / "two")
+
+
+# ---- edits to a member's terms (interests, business category, neighbourhood) ---------------
+
+
+def cards_on(site: ScratchSite, rel: str) -> list[str]:
+    return [c["data-slug"] for c in site.html(rel).select("li.card")]
+
+
+def test_term_edits_are_quick_and_match_a_full_build(elliot, tmp_path):
+    """Elliot leaves board games for sailing, Technology for Marketing and Millbrook for
+    Lakeshore: his card leaves the pages of the terms he left and joins those of the terms he
+    joined, in the directory's order; the terms' indexes and search.json's facets show the
+    new counts; his events' pages (whose introductions go by interests) are made again."""
+    demo = elliot
+    left = card_pages(demo, "elliot-park")
+    sailing = cards_on(demo, "interests/sailing/")
+    before = demo.mtimes()
+    edit(demo, "elliot-park", "cycling, board games, home networking",
+         "cycling, home networking, sailing")  # fmt: skip
+    edit(demo, "elliot-park", "category: Technology", "category: Marketing")
+    edit(demo, "elliot-park", "neighbourhood: Millbrook", "neighbourhood: Lakeshore")
+    assert was_quick(demo)
+    after = demo.mtimes()
+    changed = {rel for rel in after if after[rel] != before.get(rel)}
+    joined = card_pages(demo, "elliot-park")
+    gone = {"interests/board-games/index.html", "categories/technology/index.html",
+            "neighbourhoods/millbrook/index.html"}  # fmt: skip
+    new = {"interests/sailing/index.html", "categories/marketing/index.html",
+           "neighbourhoods/lakeshore/index.html"}  # fmt: skip
+    assert left - joined == gone and joined - left == new
+    indexes = {"interests/index.html", "categories/index.html", "neighbourhoods/index.html"}
+    assert left | joined | indexes | {"index.html", "search.json"} <= changed
+    for rel in gone:
+        assert "elliot-park" not in cards_on(demo, rel.removesuffix("index.html"))
+    order = cards_on(demo, "")  # the directory's order
+    now = cards_on(demo, "interests/sailing/")
+    assert sorted(now, key=order.index) == now and sorted(now) == sorted([*sailing, "elliot-park"])
+    lede = demo.html("interests/sailing/").select_one(".lede").get_text()
+    assert lede.startswith(f"{len(now)} members")
+    assert_same_as_a_full_build(demo, tmp_path / "one")
+    # and back: the cards taken from the pages as they are now
+    edit(demo, "elliot-park", "category: Marketing", "category: Technology")
+    edit(demo, "elliot-park", "cycling, home networking, sailing", "cycling, home networking")
+    assert was_quick(demo)
+    assert "elliot-park" not in cards_on(demo, "interests/sailing/")
+    assert_same_as_a_full_build(demo, tmp_path / "two")
+
+
+def test_another_spelling_of_a_term_is_quick(elliot, tmp_path):
+    """Elliot writes Cycling: two listed members still write cycling, which its page keeps
+    as its name; his card shows his spelling."""
+    edit(elliot, "elliot-park", "cycling, board games", "Cycling, board games")
+    assert was_quick(elliot)
+    assert elliot.html("interests/cycling/").select_one("h1").get_text() == "cycling"
+    card = elliot.html("interests/cycling/").select_one('li.card[data-slug="elliot-park"]')
+    assert "Cycling" in card.select_one(".tags").get_text()
+    assert_same_as_a_full_build(elliot, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("cybersecurity", "quantum knitting"),  # a new interest: a new page, index entry ...
+        ("home networking", "cycling"),  # he alone had home networking: its page goes
+        ("Open  source", "open  source"),  # the spelling its page shows changes (one each)
+    ],
+)
+def test_term_edits_that_change_the_terms_build_in_full(elliot, tmp_path, old, new):
+    before = {t.get_text() for t in elliot.html("interests/").select(".terms a")}
+    edit(elliot, "elliot-park", old, new)
+    assert not was_quick(elliot)
+    assert {t.get_text() for t in elliot.html("interests/").select(".terms a")} != before
+    assert_same_as_a_full_build(elliot, tmp_path)
+
+
+def player(site: ScratchSite, i: int, interests: str) -> None:
+    slug = f"player-{i:02d}"
+    site.member(slug, f"name: Player {i:02d}\nphoto: {slug}.jpg\ninterests: [{interests}]")
+
+
+def test_term_edits_on_paginated_listings_move_cards_across_pages(site, tmp_path):
+    """Twelve chess players with photos, ten cards a page: one leaves, so the first card of
+    page 2 moves to the end of page 1 (loaded lazily there, after the first eight); another
+    joins; then nine join, which makes a third page (a full build)."""
+    from PIL import Image
+
+    small = {"FAMILIAR_PAGE_SIZE": 10, "FAMILIAR_BADGES": False}
+    for i in range(21):
+        Image.new("RGB", (120, 120), (10 * i, 90, 40)).save(
+            site.content / f"members/player-{i:02d}.jpg"
+        )
+        player(site, i, "chess, go" if i < 12 else "go")
+    site.build(**small)
+    page2 = cards_on(site, "interests/chess/page/2/")
+    assert len(page2) == 2
+    player(site, 3, "go")
+    assert was_quick(site, **small)
+    assert cards_on(site, "interests/chess/")[-1] == page2[0]
+    last = site.html("interests/chess/").select("li.card img")[-1]
+    assert last.get("loading") == "lazy"
+    assert_same_as_a_full_build(site, tmp_path / "one", **small)
+    player(site, 15, "go, Chess")
+    assert was_quick(site, **small)
+    assert cards_on(site, "interests/chess/page/2/")[-1] == "player-15"
+    assert_same_as_a_full_build(site, tmp_path / "two", **small)
+    for i in (3, 12, 13, 14, 16, 17, 18, 19, 20):
+        player(site, i, "go, chess")
+    assert not was_quick(site, **small)
+    assert len(cards_on(site, "interests/chess/page/3/")) == 1
+    assert_same_as_a_full_build(site, tmp_path / "three", **small)
+
+
+def test_a_known_as_that_reorders_an_events_attendees_is_quick_and_right(elliot, tmp_path):
+    """Attendees are listed by the name they go by: Elliot going by Zuri moves after Zoë on the
+    harbour coffee's pages and in directory.json's list of its attendees."""
+    import json
+
+    def coming(site: ScratchSite) -> list[str]:
+        data = json.loads((site.output / "directory.json").read_text(encoding="utf-8"))
+        event = next(e for e in data["events"] if e["slug"] == "harbour-coffee-2026-10-16")
+        return event["attendees"]
+
+    assert coming(elliot)[-1] != "elliot-park"
+    edit(elliot, "elliot-park", "known_as: Elliot", "known_as: Zuri")
+    assert was_quick(elliot)
+    assert coming(elliot)[-1] == "elliot-park"
+    assert_same_as_a_full_build(elliot, tmp_path)

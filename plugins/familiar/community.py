@@ -165,15 +165,34 @@ def _slugs_for(groups) -> dict[str, str]:
     return out
 
 
-def _display(counter: Counter) -> str:
-    # the spelling most members use; ties go to the one that sorts first
+def term_name(counter: Counter | dict[str, int]) -> str:
+    """A term's name: the spelling most members use; ties go to the one that sorts first."""
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+# Each kind of term: its output folder and the values a member gives for it
+TERM_KINDS = (
+    ("interests", _interests_of),
+    ("categories", _category_of),
+    ("neighbourhoods", _neighbourhood_of),
+)
+
+
+def term_spellings(c: Community) -> dict[str, dict[str, tuple[str, dict[str, int]]]]:
+    """Per kind of term (its folder): key -> (slug, each spelling and how many members use
+    it), what the term pages' names and the slug maps are made from (quick_terms.py)."""
+    found = {}
+    for kind, values_of in TERM_KINDS:
+        groups = c._groups(values_of)
+        slugs = _slugs_for(groups)
+        found[kind] = {key: (slugs[key], dict(counter)) for key, (_, counter) in groups.items()}
+    return found
 
 
 def _terms(groups) -> list[Term]:
     slugs = _slugs_for(groups)
     terms = [
-        Term(_display(counter), slugs[key], tuple(ms)) for key, (ms, counter) in groups.items()
+        Term(term_name(counter), slugs[key], tuple(ms)) for key, (ms, counter) in groups.items()
     ]
     return sorted(terms, key=lambda t: sort_key(t.name))
 

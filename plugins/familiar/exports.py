@@ -370,7 +370,7 @@ def member_json(site: Site, m: Member) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def _event_json(site: Site, e: Event) -> dict[str, Any]:
+def event_json(site: Site, e: Event) -> dict[str, Any]:
     members = site.community.members_by_slug
     tz = site.settings.timezone
     data: dict[str, Any] = {
@@ -399,7 +399,7 @@ def directory_data(site: Site) -> dict[str, Any]:
         "version": DIRECTORY_VERSION,
         "site": {"name": site.settings.site_name, "url": site.url("")},
         "members": [member_json(site, m) for m in site.community.listed],
-        "events": [_event_json(site, e) for e in site.community.events],
+        "events": [event_json(site, e) for e in site.community.events],
     }
 
 
@@ -420,7 +420,7 @@ def directory_text(site: Site) -> list[bytes]:
         "version": DIRECTORY_VERSION,
         "site": {"name": site.settings.site_name, "url": site.url("")},
     }
-    event_lines = [json_line(_event_json(site, e)).encode() for e in site.community.events]
+    event_lines = [json_line(event_json(site, e)).encode() for e in site.community.events]
     return [
         json_line(head)[:-1].encode(),
         b',\n"members": [\n',

@@ -12,8 +12,13 @@ like) are quick too: their card is replaced in the listing pages that show it (t
 page and term pages the last full build put them on), their entry in /search.json, their social
 card image, and the pages of the events they come to or organise are made again (from the
 members those pages show, kept per event by the last full build: quick_records.py), with those
-events' social cards and entries in the events feed. A card is found by rendering it as the
-output shows it now (the member as last built) and replaced by the card rendered anew.
+events' social cards, entries in the events feed and lines of /directory.json. A card is found
+by rendering it as the output shows it now (the member as last built) and replaced by the card
+rendered anew.
+
+Edits to a member's interests, category or neighbourhood are quick too when the community's
+terms stay as they are: the pages of the listings they joined or left are made again from the
+cards those pages show (quick_terms.py).
 
 A quick rebuild runs only when all of this holds; otherwise the build runs in full, as before:
 - the last build was good and left its records (quick_records.py, signed: signing.py);
@@ -21,8 +26,8 @@ A quick rebuild runs only when all of this holds; otherwise the build runs in fu
   every other file are as they were, no profile was added, removed or renamed, and at most
   MAX_CHANGED profiles changed;
 - each changed profile reads without a problem and differs from what the output shows of it
-  only in LOCAL_FIELDS, with its other fields on the same lines; or only in LOCAL_FIELDS and
-  CARD_FIELDS, with every other field on the same lines, and then:
+  only in LOCAL_FIELDS, with its other fields on the same lines; or only in LOCAL_FIELDS,
+  CARD_FIELDS and quick_terms.TERM_FIELDS, with every other field on the same lines, and then:
   - none of the member's events has badges to make (an event to come within
     FAMILIAR_BADGES_DAYS_AHEAD days, unless FAMILIAR_BADGES is off): rendering them is
     slow, so the full build does it;
@@ -30,6 +35,8 @@ A quick rebuild runs only when all of this holds; otherwise the build runs in fu
   - a new name files under the same letter and between the same two neighbours in the
     directory's order (by name, members of the same name by file name), so that every
     listing keeps its order and pages;
+  - every term they join has members already, every term they leave keeps some, and each
+    keeps its name and number of pages (quick_terms.py);
 - the output folder is as the last build left it: every folder of it as it was (adding, removing
   or renaming a file changes its folder), and directory.json as that build wrote it;
 - each card and search entry to replace is found exactly once where the last build put it,
@@ -50,6 +57,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import quick_records as records
+from . import quick_terms as terms
 from .buildstamp import BuildStamp, stats_hash
 from .community import Community, ProfileCache, load_member
 from .models import Event, Member
@@ -126,9 +134,8 @@ def _check(
         if _lines_besides(before, LOCAL_FIELDS) != _lines_besides(after, LOCAL_FIELDS):
             raise NotQuick(f"{where}: fields moved to other lines")
         return
-    if _lines_besides(before, LOCAL_FIELDS + CARD_FIELDS) != _lines_besides(
-        after, LOCAL_FIELDS + CARD_FIELDS
-    ):
+    shown = LOCAL_FIELDS + CARD_FIELDS + terms.TERM_FIELDS
+    if _lines_besides(before, shown) != _lines_besides(after, shown):
         raise NotQuick(f"{where}: fields moved to other lines")
     if settings.badges:
         from .badges import events_needing_badges
@@ -179,7 +186,7 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
         if before is None:
             raise NotQuick(f"{path} is not in the profile cache")
         fields = tuple(f for f in _FIELDS if getattr(before, f) != getattr(member, f))
-        beyond = [f for f in fields if f not in LOCAL_FIELDS + CARD_FIELDS]
+        beyond = [f for f in fields if f not in LOCAL_FIELDS + CARD_FIELDS + terms.TERM_FIELDS]
         if beyond:  # before the records' larger part is read: most full builds stop here
             raise NotQuick(f"{path} changed {', '.join(beyond)}")
         edits.append(_Edit(before, member, key, fields))
@@ -193,6 +200,7 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
     names.update((e.after.slug, e.after.name) for e in edits)
     for edit in edits:
         _check(settings, edit, base, names)
+    plan = terms.plan(settings, base, state, [(e.before, e.after) for e in edits])
 
     files = state["files"].split("\0")
     sizes, mtimes = state["sizes"], state["mtimes"]
@@ -201,7 +209,7 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
         if file_stats(root, [DIRECTORY]).get(DIRECTORY) != (sizes[i], mtimes[i]):
             raise NotQuick(f"{DIRECTORY} is not as the last build left it")
     out = Output(root)
-    renamed = _write(settings, out, base, state, edits)
+    renamed = _write(settings, out, base, state, edits, plan)
     if renamed:  # social cards drawn anew: the list of files and the manifest follow
         for old_rel, new_rel in renamed.items():
             if old_rel not in files or new_rel in files:
@@ -221,6 +229,8 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
         state["profiles"] = new
         state["stamp"] = stamp.saved[1][0]
         state["members"].update((e.after.slug, e.after) for e in edits)
+        state["terms"], state["slug_maps"] = plan.terms, plan.slug_maps
+        state["listings"].update((f, "\0".join(slugs)) for f, slugs in plan.listings.items())
         # the folders this build wrote in, and those Pelican writes in (static files)
         folders = {rel.rpartition("/")[0] for rel in out.written} | {""}
         records.PENDING.append(records.Pending(settings, others, state, None, folders))
@@ -234,16 +244,20 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
 
 
 def _site(
-    settings: FamiliarSettings, base: dict[str, Any], members: list[Member], env: Any
+    settings: FamiliarSettings,
+    base: dict[str, Any],
+    members: list[Member],
+    env: Any,
+    slug_maps: tuple[dict[str, str], ...],
 ) -> Site:
     """A site of a few members (in the directory's order, which attendee lists follow) with
-    every event, the last full build's term slugs, and their photos (whose alternative text
-    comes from the profile)."""
+    every event, the term slugs `slug_maps`, and their photos (whose alternative text comes
+    from the profile)."""
     from .pages import Site
 
     place = {slug: i for i, slug in enumerate(base["order"])}
     members = sorted(members, key=lambda m: place[m.slug])
-    community = Community.partial(settings, members, base["events"], base["slug_maps"])
+    community = Community.partial(settings, members, base["events"], slug_maps)  # type: ignore[arg-type]
     kept = base["photos"]
     photos = {m.slug: records.photo_set(kept[m.slug], m.alt) for m in members if m.slug in kept}
     return Site(community, settings, env, photos)
@@ -255,17 +269,20 @@ def _write(
     base: dict[str, Any],
     state: dict[str, Any],
     edits: list[_Edit],
+    plan: terms.TermPlan,
 ) -> dict[str, str]:
     """The edited members' files, through `out`: their pages and vCards, directory.json, the
     members feed and, for card edits, the listing pages with their card, search.json and their
-    social cards. Everything is made before anything is written. Returns the social cards
-    renamed (old output path -> new)."""
+    social cards; for term edits (`plan`), the pages of the listings they joined or left.
+    Everything is made before anything is written. Returns the social cards renamed (old output
+    path -> new)."""
     from . import social
     from .events import event_files, event_paths
     from .exports import (
         EVENTS_FEED,
         MEMBERS_FEED,
         event_feed_entry,
+        event_json,
         events_feed_bytes,
         json_line,
         member_feed_entry,
@@ -289,8 +306,10 @@ def _write(
             others[m.slug] = state["members"].get(m.slug, m)
     for x in edits:
         others.pop(x.after.slug, None)
-    now = _site(settings, base, [x.after for x in edits] + list(others.values()), env)
-    was = _site(settings, base, [x.before for x in edits] + list(others.values()), env)
+    now = _site(settings, base, [x.after for x in edits] + list(others.values()), env,
+                plan.slug_maps)  # fmt: skip
+    was = _site(settings, base, [x.before for x in edits] + list(others.values()), env,
+                state["slug_maps"])  # fmt: skip
     now.community.digests.update((e.after.slug, e.key) for e in edits)
     writes: dict[str, Any] = {}
     patched: dict[str, tuple[Any, bool]] = {}  # file -> (pieces, whether they differ from it)
@@ -316,18 +335,27 @@ def _write(
                 renamed,
             )
         if m.listed:
-            for rel in _listing_pages(settings, base, m):
+            for rel in _listing_pages(settings, base, state, plan, m):
                 patches.setdefault(rel, []).append(_card_change(was, now, e, rel))
             patches.setdefault(SEARCH, []).append(_search_change(was, now, e))
+    if plan.kinds:
+        from .listings import card_html
+
+        edited = {e.after.slug: e.after for e in edits}
+        writes.update(terms.listing_pages(now, base, state, plan, edited,
+                                          lambda m, lazy: str(card_html(now, m, lazy))))  # fmt: skip
+        patches.setdefault(SEARCH, []).append([terms.facets_change(now, base, state, plan)])
     for event in events.values():
         paths = event_paths(event)
         writes.update((paths[kind], text) for kind, text in event_files(now, event).items())
         _redrawn(
             settings, social.event_card(now, event), social.event_card(was, event), links, renamed
         )
-    if lines:
+    if lines or events:
         data = (settings.output_path / DIRECTORY).read_bytes()
-        patched[DIRECTORY] = _patched(data, lines)
+        # an event's line lists its attendees in the order its pages show them
+        shown = {slug: json_line(event_json(now, e)).encode("utf-8") for slug, e in events.items()}
+        patched[DIRECTORY] = _patched(data, lines, shown)
     entries = _feed(state, "feed", {e.after.slug: e.after for e in edits},
                     lambda m: member_feed_entry(now, m))  # fmt: skip
     if entries is not None:
@@ -349,12 +377,18 @@ def _write(
     return renamed
 
 
-def _listing_pages(settings: FamiliarSettings, base: dict[str, Any], m: Member) -> list[str]:
+def _listing_pages(
+    settings: FamiliarSettings,
+    base: dict[str, Any],
+    state: dict[str, Any],
+    plan: terms.TermPlan,
+    m: Member,
+) -> list[str]:
     """The listing pages with the card of `m` (listed): the directory's and their terms' page
-    where the last full build put them."""
+    where the output shows them, but for the listings `plan` makes again."""
     from .listings import page_path
 
-    interests, categories, places = base["slug_maps"]
+    interests, categories, places = plan.slug_maps
     folders = [""] + [f"interests/{interests[i]}/" for i in m.interests]
     if m.category:
         folders.append(f"categories/{categories[m.category]}/")
@@ -362,7 +396,9 @@ def _listing_pages(settings: FamiliarSettings, base: dict[str, Any], m: Member) 
         folders.append(f"neighbourhoods/{places[m.neighbourhood]}/")
     pages = []
     for folder in dict.fromkeys(folders):  # two spellings of one interest: one page
-        slugs = base["listings"][folder].split("\0")
+        if folder in plan.listings:
+            continue
+        slugs = terms.listing(base, state, folder)
         if m.slug not in slugs:
             raise NotQuick(f"{m.slug} is not on {folder or 'the directory'}")
         number = slugs.index(m.slug) // settings.page_size + 1
@@ -445,16 +481,22 @@ def _replaced(path: Path, changes: list[Change]) -> tuple[list[bytes], bool]:
     return [data], changed
 
 
-def _patched(data: bytes, lines: dict[str, bytes]) -> tuple[list[bytes | memoryview], bool]:
-    """directory.json with the lines of members (one member a line: exports.directory_text)
-    replaced by `lines`, in pieces (ten thousand members make tens of megabytes: not copied),
-    and whether that changed it."""
+def _patched(
+    data: bytes, lines: dict[str, bytes], events: dict[str, bytes]
+) -> tuple[list[bytes | memoryview], bool]:
+    """directory.json with the lines of members and of events (one a line, members first:
+    exports.directory_text) replaced by `lines` and `events`, in pieces (ten thousand members
+    make tens of megabytes: not copied), and whether that changed it."""
     cuts = []
     changed = False
-    for slug, line in lines.items():
+    split = data.find(b'\n],\n"events": [\n')
+    if split < 0:
+        raise NotQuick(f"{DIRECTORY} has no events")
+    for slug, line, at in [*((s, x, 0) for s, x in lines.items()),
+                           *((s, x, split) for s, x in events.items())]:  # fmt: skip
         mark = b'\n{"slug": ' + json.dumps(slug, ensure_ascii=False).encode("utf-8") + b","
-        start = data.find(mark)
-        if start < 0:
+        start = data.find(mark, at)
+        if start < 0 or (at == 0 and start > split):
             raise NotQuick(f"{slug} is not in {DIRECTORY}")
         end = data.index(b"\n", start + 1)
         if data[end - 1 : end] == b",":  # the comma between members stays

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .buildstamp import BuildStamp
-from .community import Community
+from .community import Community, term_spellings
 from .models import Member
 from .output import write_atomic
 from .photos import PhotoSet, Variant
@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 FILE = "quick.pickle"  # what each build changes: written after every build
 BASE_FILE = "quick-base.pickle"  # what only a full build changes
 EVENTS_DIR = "quick-events"  # per event, the members its pages show
-FORMAT = b"familiar-quick-2"
+FORMAT = b"familiar-quick-3"
 
 
 def forget(settings: FamiliarSettings) -> None:
@@ -133,7 +133,6 @@ def record_full_build(site: Site, stamp: BuildStamp) -> None:
         "token": token,
         "events": c.events,
         "photos": {slug: plain(p) for slug, p in site.photos.items()},
-        "slug_maps": (c.interest_slugs(), c.category_slugs(), c.neighbourhood_slugs()),
         # the directory's order (names decide it), for a new name's place
         "order": [m.slug for m in c.all_members],
         "names": [m.name for m in c.all_members],
@@ -153,6 +152,11 @@ def record_full_build(site: Site, stamp: BuildStamp) -> None:
         "feed": [(m.slug, member_feed_entry(site, m)) for m in feed_members(site)],
         "event_feed": [(e.slug, event_feed_entry(site, e)) for e in feed_events(site)],
         "members": {},  # slug -> the member as the output shows them, if edited since base
+        # the terms as the output shows them (quick_terms.py changes them): each spelling's
+        # slug, each term's spellings with their counts, and listings changed since base
+        "slug_maps": (c.interest_slugs(), c.category_slugs(), c.neighbourhood_slugs()),
+        "terms": term_spellings(c),
+        "listings": {},
     }
     PENDING.append(Pending(site.settings, stamp.state.others, state, base, folders, people))
 
