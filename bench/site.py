@@ -22,6 +22,9 @@ separate step, then runs, interleaved, several times each:
   familiar-edit+t rebuild after a member who came to no event to come swaps an interest for
                   another that others have (a quick rebuild: the pages of both interests,
                   the interests' index, their card elsewhere and search.json; quick_terms.py)
+  familiar-edit+a rebuild after a member who came to past events says they come to an event
+                  beyond the badges' window (a quick rebuild: that event's pages and those of
+                  their past events, /events/ and directory.json; quick.py)
   familiar-add    rebuild after adding one member
   pelican-cold    plain Pelican 4 building N articles with the same bios (default theme)
   hugo-cold       Hugo building N pages with the same bios
@@ -236,6 +239,29 @@ def term_edit(members: Path, skip: Path) -> tuple[Path, str, str]:
     raise SystemExit(f"no member in {members} fits familiar-edit+t")
 
 
+def rsvp_edit(members: Path, skip: Path) -> tuple[Path, str, str]:
+    """The profile for familiar-edit+a, its text, and its text edited: the first member (in
+    file order, not `skip`) who came to events, all of them past, now coming to the first event
+    more than FAMILIAR_BADGES_DAYS_AHEAD days away (no badges to make)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
+    from familiar.settings import DEFAULTS
+
+    today = dt.date.today()
+    after = (today + dt.timedelta(days=DEFAULTS["FAMILIAR_BADGES_DAYS_AHEAD"] + 1)).isoformat()
+    events = sorted(p.stem for p in (members.parent / "events").glob("meetup-*.md"))
+    later = next(e for e in events if e.removeprefix("meetup-") >= after)
+    for path in sorted(members.glob("member-*.md")):
+        text = path.read_text(encoding="utf-8")
+        came = re.search(r"^attending: \[(.*)\]$", text, re.M)
+        if path == skip or not came:
+            continue
+        days = [s.strip().removeprefix("meetup-") for s in came.group(1).split(",")]
+        if max(days) < today.isoformat():
+            edited = text.replace(came.group(0), f"attending: [{came.group(1)}, {later}]", 1)
+            return path, text, edited
+    raise SystemExit(f"no member in {members} fits familiar-edit+a")
+
+
 def edited_build(site: Path, path: Path, text: str, edited: str) -> tuple[tuple[float, float], int]:
     """The build after `path` (now `text`) is edited to `edited` (its time and peak memory) and
     how many output files it rewrote; then the profile and the site are put back."""
@@ -303,6 +329,7 @@ def main() -> None:
             for what, change in [
                 ("familiar-edit+c", card_edit(profile.parent, r, profile)),
                 ("familiar-edit+t", term_edit(profile.parent, profile)),
+                ("familiar-edit+a", rsvp_edit(profile.parent, profile)),
             ]:
                 timing, count = edited_build(fam, *change)
                 results.setdefault((what, n), []).append(timing)

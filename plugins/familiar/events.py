@@ -344,29 +344,36 @@ def event_context(site: Site, event: Event) -> dict[str, Any]:
     }
 
 
-def event_pages(site: Site, out: Output) -> None:
-    """/events/, and per event its page, face sheet, check-in list and check-in CSV."""
+def index_lists(site: Site, counts: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of /events/, upcoming and past: each event with how many are coming
+    (`counts`, by slug)."""
     s = site.settings
     upcoming, past = split_events(site.community.events, s.today, s.timezone)
-    counts = {e.slug: len(attendees(site.community, e)) for e in site.community.events}
 
     def row(e: Event) -> dict[str, Any]:
         return {"event": e, "when": when_text(e, s.timezone), "count": counts[e.slug],
                 "url": site.url(f"events/{e.slug}/")}  # fmt: skip
 
-    lists = {"upcoming": [row(e) for e in upcoming], "past": [row(e) for e in past]}
-    site.write_cached(
-        out,
-        "events/index.html",
-        digest("events", lists),
-        lambda: site.render(
-            "events.html",
-            page_url=site.url("events/"),
-            calendar_url=site.url("events/calendar.ics"),
-            **lists,
-        ),
-        "events",
-    )
+    return {"upcoming": [row(e) for e in upcoming], "past": [row(e) for e in past]}
+
+
+def index_page(site: Site, lists: dict[str, list[dict[str, Any]]]) -> str:
+    """/events/ from its rows (index_lists)."""
+    return site.render("events.html", page_url=site.url("events/"),
+                       calendar_url=site.url("events/calendar.ics"), **lists)  # fmt: skip
+
+
+def coming_counts(c: Community) -> dict[str, int]:
+    """Event slug -> how many are coming (members and guests), as /events/ says."""
+    return {e.slug: len(attendees(c, e)) for e in c.events}
+
+
+def event_pages(site: Site, out: Output) -> None:
+    """/events/, and per event its page, face sheet, check-in list and check-in CSV."""
+    s = site.settings
+    lists = index_lists(site, coming_counts(site.community))
+    site.write_cached(out, "events/index.html", digest("events", lists),
+                      lambda: index_page(site, lists), "events")  # fmt: skip
     members = site.community.members_by_slug
     for e in site.community.events:
         files = event_paths(e)

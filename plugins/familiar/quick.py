@@ -20,17 +20,24 @@ Edits to a member's interests, category or neighbourhood are quick too when the 
 terms stay as they are: the pages of the listings they joined or left are made again from the
 cards those pages show (quick_terms.py).
 
+So are edits to the events a member comes to (`attending`): the pages of the events they came
+to before and come to now are made again as above, with /events/ (how many are coming) and
+their lines of /directory.json; the events' records are completed with the members who said
+they come since the last full build (kept in the state record).
+
 A quick rebuild runs only when all of this holds; otherwise the build runs in full, as before:
 - the last build was good and left its records (quick_records.py, signed: signing.py);
 - nothing but member profiles changed since: settings, date, theme, plugin, events, photos and
   every other file are as they were, no profile was added, removed or renamed, and at most
   MAX_CHANGED profiles changed;
 - each changed profile reads without a problem and differs from what the output shows of it
-  only in LOCAL_FIELDS, with its other fields on the same lines; or only in LOCAL_FIELDS,
-  CARD_FIELDS and quick_terms.TERM_FIELDS, with every other field on the same lines, and then:
-  - none of the member's events has badges to make (an event to come within
-    FAMILIAR_BADGES_DAYS_AHEAD days, unless FAMILIAR_BADGES is off): rendering them is
-    slow, so the full build does it;
+  only in LOCAL_FIELDS, with its other fields on the same lines; or only in the fields that
+  show (SHOWN: LOCAL_FIELDS, CARD_FIELDS, quick_terms.TERM_FIELDS and EVENT_FIELDS), with every
+  other field on the same lines, and then:
+  - every event they come to exists (else the full build reports it);
+  - none of their events, before or after the edit, has badges to make (an event to come
+    within FAMILIAR_BADGES_DAYS_AHEAD days, unless FAMILIAR_BADGES is off): rendering them
+    is slow, so the full build does it;
   - their GitHub handle is the same (it decides who may edit a profile: checks.py);
   - a new name files under the same letter and between the same two neighbours in the
     directory's order (by name, members of the same name by file name), so that every
@@ -90,6 +97,9 @@ CARD_FIELDS = (
     "photo_alt",
     "handles",
 )
+# The events a member comes to: shown on their page and those events' pages and counts
+EVENT_FIELDS = ("attending",)
+SHOWN = LOCAL_FIELDS + CARD_FIELDS + terms.TERM_FIELDS + EVENT_FIELDS
 _FIELDS = tuple(f.name for f in dataclasses.fields(Member) if f.name != "lines")
 Change = list[tuple[bytes, bytes]]  # the ways a piece of a page may read now, each with the new
 
@@ -112,15 +122,36 @@ class _Edit:
         """Whether the edit shows beyond the member's own files (their card and so on)."""
         return not set(self.fields) <= set(LOCAL_FIELDS)
 
+    @property
+    def on_cards(self) -> bool:
+        """Whether the edit shows on the member's card (listings, search.json, social card)."""
+        return bool(set(self.fields) & set(CARD_FIELDS + terms.TERM_FIELDS))
+
 
 def _lines_besides(m: Member, fields: Iterable[str]) -> tuple[tuple[str, int], ...]:
     skip = set(fields)
     return tuple((k, n) for k, n in m.lines if k not in skip)
 
 
-def _events_of(m: Member, base: dict[str, Any]) -> list[Event]:
-    """The events whose pages show `m`: those they come to or organise."""
-    return [e for e in base["events"] if e.slug in m.attending or m.slug in e.organizers]
+def _events_of(edit: _Edit, base: dict[str, Any]) -> list[Event]:
+    """The events whose pages (and badges) `edit` changes. If it changes what the member's
+    card or introductions show: every event they come to or organise, before or after it.
+    Else (the events they come to, and fields of their own files): the events they join or
+    leave, and those where they come for the first time before the edit and not after, or
+    the other way round (the first of their events that is not cancelled)."""
+    before, after = edit.before, edit.after
+    events = base["events"]
+    if edit.on_cards:
+        return [e for e in events if any(e.slug in m.attending or m.slug in e.organizers
+                                         for m in (before, after))]  # fmt: skip
+
+    def first(m: Member, event: Event) -> bool:  # as events.attendees has it
+        return not any(e.slug in m.attending for e in events
+                       if e.start < event.start and not e.cancelled)  # fmt: skip
+
+    was, now = set(before.attending), set(after.attending)
+    return [e for e in events if e.slug in was ^ now or (e.slug in was & now or
+            after.slug in e.organizers) and first(before, e) != first(after, e)]  # fmt: skip
 
 
 def _check(
@@ -134,15 +165,18 @@ def _check(
         if _lines_besides(before, LOCAL_FIELDS) != _lines_besides(after, LOCAL_FIELDS):
             raise NotQuick(f"{where}: fields moved to other lines")
         return
-    shown = LOCAL_FIELDS + CARD_FIELDS + terms.TERM_FIELDS
-    if _lines_besides(before, shown) != _lines_besides(after, shown):
+    if _lines_besides(before, SHOWN) != _lines_besides(after, SHOWN):
         raise NotQuick(f"{where}: fields moved to other lines")
     if settings.badges:
         from .badges import events_needing_badges
 
-        soon = events_needing_badges(_events_of(after, base), settings)
+        soon = events_needing_badges(_events_of(edit, base), settings)
         if soon:  # badges are slow to render (about 1 s an event at 10,000): a full build
             raise NotQuick(f"{where}: {soon[0].slug} is soon, and its badges show them")
+    known = {e.slug for e in base["events"]}
+    unknown = [slug for slug in after.attending if slug not in known]
+    if unknown:  # the full build reports it
+        raise NotQuick(f"{where}: {unknown[0]} is not an event")
     if before.github != after.github:
         raise NotQuick(f"{where}: the GitHub handle changed")
     if before.name != after.name:
@@ -186,7 +220,7 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
         if before is None:
             raise NotQuick(f"{path} is not in the profile cache")
         fields = tuple(f for f in _FIELDS if getattr(before, f) != getattr(member, f))
-        beyond = [f for f in fields if f not in LOCAL_FIELDS + CARD_FIELDS + terms.TERM_FIELDS]
+        beyond = [f for f in fields if f not in SHOWN]
         if beyond:  # before the records' larger part is read: most full builds stop here
             raise NotQuick(f"{path} changed {', '.join(beyond)}")
         edits.append(_Edit(before, member, key, fields))
@@ -277,7 +311,7 @@ def _write(
     Everything is made before anything is written. Returns the social cards renamed (old output
     path -> new)."""
     from . import social
-    from .events import event_files, event_paths
+    from .events import attendees, event_files, event_paths, index_lists, index_page
     from .exports import (
         EVENTS_FEED,
         MEMBERS_FEED,
@@ -296,14 +330,17 @@ def _write(
     env = make_env(settings)
     # the events whose pages show a member whose card changed, and everyone those pages show,
     # as the output shows them now (edited by earlier quick rebuilds or not)
-    events = {e.slug: e for x in edits if x.card for e in _events_of(x.after, base)}
+    events = {e.slug: e for x in edits if x.card for e in _events_of(x, base)}
     others: dict[str, Member] = {}
     for slug in events:
-        people = records.load_event_people(settings, base["event_files"][slug])
+        kept = base["event_files"].get(slug)  # none if no one came at the last full build
+        people = [] if kept is None else records.load_event_people(settings, kept)
         if people is None:
             raise NotQuick(f"the record of {slug}'s people is missing or not signed here")
         for m in people:
             others[m.slug] = state["members"].get(m.slug, m)
+        # and those who said they come since (their pages show the event: _events_of)
+        others.update((m.slug, m) for m in state["members"].values() if slug in m.attending)
     for x in edits:
         others.pop(x.after.slug, None)
     now = _site(settings, base, [x.after for x in edits] + list(others.values()), env,
@@ -324,7 +361,7 @@ def _write(
             writes[vcard_rel(m)] = vcard(now, m)
         if m.listed:
             lines[m.slug] = json_line(member_json(now, m)).encode("utf-8")
-        if not e.card:
+        if not e.on_cards:
             continue
         if m.published:
             _redrawn(
@@ -345,12 +382,17 @@ def _write(
         writes.update(terms.listing_pages(now, base, state, plan, edited,
                                           lambda m, lazy: str(card_html(now, m, lazy))))  # fmt: skip
         patches.setdefault(SEARCH, []).append([terms.facets_change(now, base, state, plan)])
+    coming = dict(state["coming"])
     for event in events.values():
         paths = event_paths(event)
         writes.update((paths[kind], text) for kind, text in event_files(now, event).items())
         _redrawn(
             settings, social.event_card(now, event), social.event_card(was, event), links, renamed
         )
+        coming[event.slug] = len(attendees(now.community, event))
+    if coming != state["coming"]:  # /events/ says how many are coming to each
+        writes["events/index.html"] = index_page(now, index_lists(now, coming))
+        state["coming"] = coming
     if lines or events:
         data = (settings.output_path / DIRECTORY).read_bytes()
         # an event's line lists its attendees in the order its pages show them

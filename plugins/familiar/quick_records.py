@@ -114,6 +114,7 @@ def record_full_build(site: Site, stamp: BuildStamp) -> None:
     records: the base, which only a full build changes, and the state, which each build
     changes. Both kept compact (a quick rebuild reads them): file names in one string, sizes
     and times in arrays, photo sets as plain tuples, each listing's members as one string."""
+    from .events import coming_counts
     from .exports import event_feed_entry, feed_events, feed_members, member_feed_entry
     from .pages import taxonomies
 
@@ -157,6 +158,7 @@ def record_full_build(site: Site, stamp: BuildStamp) -> None:
         "slug_maps": (c.interest_slugs(), c.category_slugs(), c.neighbourhood_slugs()),
         "terms": term_spellings(c),
         "listings": {},
+        "coming": coming_counts(c),  # event slug -> how many are coming, as /events/ says
     }
     PENDING.append(Pending(site.settings, stamp.state.others, state, base, folders, people))
 
