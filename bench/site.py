@@ -23,8 +23,9 @@ separate step, then runs, interleaved, several times each:
                   another that others have (a quick rebuild: the pages of both interests,
                   the interests' index, their card elsewhere and search.json; quick_terms.py)
   familiar-edit+a rebuild after a member who came to past events says they come to an event
-                  beyond the badges' window (a quick rebuild: that event's pages and those of
-                  their past events, /events/ and directory.json; quick.py)
+                  beyond the badges' window, or (no such event) that they came to another past
+                  one (a quick rebuild: that event's pages, /events/, the member's page and
+                  directory.json; quick.py)
   familiar-add    rebuild after adding one member
   pelican-cold    plain Pelican 4 building N articles with the same bios (default theme)
   hugo-cold       Hugo building N pages with the same bios
@@ -242,23 +243,29 @@ def term_edit(members: Path, skip: Path) -> tuple[Path, str, str]:
 def rsvp_edit(members: Path, skip: Path) -> tuple[Path, str, str]:
     """The profile for familiar-edit+a, its text, and its text edited: the first member (in
     file order, not `skip`) who came to events, all of them past, now coming to the first event
-    more than FAMILIAR_BADGES_DAYS_AHEAD days away (no badges to make)."""
+    more than FAMILIAR_BADGES_DAYS_AHEAD days away (no badges to make); in a community with no
+    such event (the generator's events at 1,000 members are all past), saying they came to
+    the last past event they did not come to."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
     from familiar.settings import DEFAULTS
 
     today = dt.date.today()
     after = (today + dt.timedelta(days=DEFAULTS["FAMILIAR_BADGES_DAYS_AHEAD"] + 1)).isoformat()
     events = sorted(p.stem for p in (members.parent / "events").glob("meetup-*.md"))
-    later = next(e for e in events if e.removeprefix("meetup-") >= after)
+    later = [e for e in events if e.removeprefix("meetup-") >= after]
+    past = [e for e in events if e.removeprefix("meetup-") < today.isoformat()]
     for path in sorted(members.glob("member-*.md")):
         text = path.read_text(encoding="utf-8")
         came = re.search(r"^attending: \[(.*)\]$", text, re.M)
         if path == skip or not came:
             continue
-        days = [s.strip().removeprefix("meetup-") for s in came.group(1).split(",")]
-        if max(days) < today.isoformat():
-            edited = text.replace(came.group(0), f"attending: [{came.group(1)}, {later}]", 1)
-            return path, text, edited
+        slugs = [s.strip() for s in came.group(1).split(",")]
+        if max(slugs) >= f"meetup-{today.isoformat()}":
+            continue
+        new = later[0] if later else next((e for e in reversed(past) if e not in slugs), None)
+        if new is not None:
+            line = f"attending: [{', '.join(sorted([*slugs, new]))}]"
+            return path, text, text.replace(came.group(0), line, 1)
     raise SystemExit(f"no member in {members} fits familiar-edit+a")
 
 
