@@ -686,3 +686,65 @@ def test_an_rsvp_to_an_earlier_event_makes_later_ones_again(demo, tmp_path):
     card = demo.html(BREAKFAST).select_one("#kwame-asante, .attendee:has(a[href*=kwame])")
     assert "First time here" not in card.get_text()
     assert_same_as_a_full_build(demo, tmp_path, **WEEK)
+
+
+def test_a_theme_whose_cards_load_lazily_otherwise_makes_term_edits_full(demo, tmp_path):
+    """Cards are taken from pages only if the theme's cards are as quick_terms.py reads them:
+    here their photos say decoding before loading, so a term edit builds in full."""
+    import shutil
+
+    from .conftest import REPO
+
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme", theme)
+    macros = theme / "templates/familiar/_macros.html"
+    text = macros.read_text(encoding="utf-8")
+    assert ' loading="lazy" decoding="async"' in text
+    macros.write_text(text.replace(' loading="lazy" decoding="async"',
+                                   ' decoding="async" loading="lazy"'), "utf-8")  # fmt: skip
+    other = {"THEME": str(theme)}
+    demo.build(**other)
+    edit(demo, "elliot-park", "cycling, board games, home networking",
+         "cycling, home networking, sailing")  # fmt: skip
+    assert not was_quick(demo, **other)
+    assert "elliot-park" in cards_on(demo, "interests/sailing/")
+    assert_same_as_a_full_build(demo, tmp_path / "full", **other)
+
+
+def test_random_term_edits_in_a_row_each_match_a_full_build(site, tmp_path):
+    """Twenty-four members, ten cards a page (the last two lazy), eight rounds of random edits to one or two
+    members' interests (in two spellings), category and neighbourhood: each build, quick or
+    full, is byte for byte a full build of the same content, and most are quick."""
+    import random
+
+    from PIL import Image
+
+    rng = random.Random(7)
+    # each interest taken by about 60% (so about 14 of 24: two pages each), now and then
+    # in another spelling
+    interests = {"chess": "Chess", "go": "Go", "sailing": "Sailing", "jazz": "jazz"}
+    small = {"FAMILIAR_PAGE_SIZE": 10, "FAMILIAR_BADGES": False}
+
+    def profile(i: int) -> None:
+        chosen = [other if rng.random() < 0.15 else usual
+                  for usual, other in interests.items() if rng.random() < 0.6] or ["go"]  # fmt: skip
+        photo = f"\nphoto: m{i:02d}.jpg" if i % 3 else ""
+        site.member(f"m{i:02d}", f"name: Member {i:02d}{photo}\ninterests: [{', '.join(chosen)}]\n"
+                    f"category: {rng.choice(['Retail', 'Food', 'Finance'])}\n"
+                    f"neighbourhood: {rng.choice(['North', 'South'])}")  # fmt: skip
+
+    for i in range(24):
+        if i % 3:
+            Image.new("RGB", (120, 120), (15 * i, 90, 40)).save(
+                site.content / f"members/m{i:02d}.jpg"
+            )
+        profile(i)
+    site.build(**small)
+    quick = 0
+    for n in range(8):
+        for i in rng.sample(range(24), rng.randint(1, 2)):
+            profile(i)
+        quick += was_quick(site, **small)
+        assert_same_as_a_full_build(site, tmp_path / f"full-{n}", **small)
+    print(f"{quick} of 8 quick")
+    assert quick >= 4

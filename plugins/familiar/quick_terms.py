@@ -15,7 +15,7 @@ each listing its number of pages. Otherwise the build runs in full (quick.NotQui
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ CARD_START = '<li class="card h-card" data-slug="'
 CARD_END = "</li>\n"
 LAZY = ' loading="lazy" decoding="async"'
 PHOTO = '<img class="photo u-photo"'
+LAZY_AFTER = 8  # cards further down a page than this load their photos lazily (term.html)
 
 
 def listing(base: dict[str, Any], state: dict[str, Any], folder: str) -> list[str]:
@@ -167,13 +168,34 @@ def cards_on(site: Site, folder: str, count: int) -> dict[str, str]:
         except OSError as e:
             raise _not_quick(f"{path.name} of {folder} cannot be read: {e}") from e
         at = text.find(CARD_START)
+        place = 0
         while at >= 0:
             # the markup is the template's: member text in it is escaped (no quote or "<")
             slug = text[at + len(CARD_START) : text.index('"', at + len(CARD_START))]
             end = text.index(CARD_END, at) + len(CARD_END) - 1  # without the line break
-            found[slug] = text[at:end].replace(LAZY + ">", ">")
+            card, place = text[at:end], place + 1
+            # a theme whose cards load lazily in another way or place cannot be read so
+            if (LAZY in card) != (place > LAZY_AFTER and PHOTO in card):
+                raise _not_quick(f"the cards of {folder} are not as quick_terms.py reads them")
+            found[slug] = card.replace(LAZY + ">", ">")
             at = text.find(CARD_START, end)
     return found
+
+
+def check_cards(card: Callable[[Member, bool], str], members: Iterable[Member]) -> None:
+    """NotQuick unless the theme's card of each of `members` (rendered, loaded at once and
+    lazily) is as this module reads and writes cards taken from pages: it starts and ends as
+    CARD_START and CARD_END say, with no CARD_END inside, and lazy() makes one from the other."""
+    for m in members:
+        now, later = card(m, False), card(m, True)
+        closing = (now + "\n").find(CARD_END)  # the first, which must be the card's end
+        if (
+            not now.startswith(f'{CARD_START}{m.slug}"')
+            or closing != len(now) - len(CARD_END) + 1
+            or lazy(now) != later
+            or later.replace(LAZY + ">", ">") != now
+        ):
+            raise _not_quick("the theme's cards are not as quick_terms.py reads them")
 
 
 def lazy(card: str) -> str:
@@ -197,6 +219,7 @@ def listing_pages(
     index of each kind of term whose counts change."""
     size = site.settings.page_size
     pages: dict[str, str] = {}
+    check_cards(card, edited.values())
 
     def count(folder: str) -> int:
         members = result.listings.get(folder)
