@@ -39,9 +39,11 @@ A quick rebuild runs only when all of this holds; otherwise the build runs in fu
     within FAMILIAR_BADGES_DAYS_AHEAD days, unless FAMILIAR_BADGES is off): rendering them
     is slow, so the full build does it;
   - their GitHub handle is the same (it decides who may edit a profile: checks.py);
-  - a new name files under the same letter and between the same two neighbours in the
-    directory's order (by name, members of the same name by file name), so that every
-    listing keeps its order and pages;
+  - a new name that moves in the directory's order (by name, members of the same name by
+    file name) or files under another letter is the build's only edit, changes no term and
+    leaves the directory's jump bar as it is: the pages of the directory and of the member's
+    terms between the old place and the new are made again, and their entry in search.json
+    and line in directory.json move (quick_terms.plan_moves);
   - every term they join has members already, every term they leave keeps some, and each
     keeps its name and number of pages (quick_terms.py);
 - the output folder is as the last build left it: every folder of it as it was (adding, removing
@@ -70,7 +72,7 @@ from .community import Community, ProfileCache, load_member
 from .models import Event, Member
 from .output import MANIFEST, Output, file_stats, manifest_text
 from .settings import FamiliarSettings
-from .text import index_letter, sort_key
+from .text import index_letter
 
 if TYPE_CHECKING:
     from .pages import Site
@@ -154,12 +156,9 @@ def _events_of(edit: _Edit, base: dict[str, Any]) -> list[Event]:
             after.slug in e.organizers) and first(before, e) != first(after, e)]  # fmt: skip
 
 
-def _check(
-    settings: FamiliarSettings, edit: _Edit, base: dict[str, Any], names: dict[str, str]
-) -> None:
-    """NotQuick unless `edit`, which changed only LOCAL_FIELDS and CARD_FIELDS (quick_build
-    looked), can be made quickly (the module's notes). `names`: slug -> the name each member
-    now has, for those edited since the last full build."""
+def _check(settings: FamiliarSettings, edit: _Edit, base: dict[str, Any]) -> None:
+    """NotQuick unless `edit`, which changed only fields that show (quick_build looked), can be
+    made quickly (the module's notes; a name that moves: quick_terms.plan_moves)."""
     before, after, where = edit.before, edit.after, edit.after.source
     if not edit.card:
         if _lines_besides(before, LOCAL_FIELDS) != _lines_besides(after, LOCAL_FIELDS):
@@ -179,21 +178,6 @@ def _check(
         raise NotQuick(f"{where}: {unknown[0]} is not an event")
     if before.github != after.github:
         raise NotQuick(f"{where}: the GitHub handle changed")
-    if before.name != after.name:
-        if index_letter(before.name) != index_letter(after.name):
-            raise NotQuick(f"{where}: the name files under another letter")
-        # the directory is sorted by name, members of the same name by file name
-        order = base["order"]
-        i = order.index(after.slug)
-        key = (sort_key(after.name), after.source)
-
-        def neighbour(j: int) -> tuple[tuple[int, str, str], str]:
-            return sort_key(names.get(order[j], base["names"][j])), base["sources"][j]
-
-        if (i > 0 and not neighbour(i - 1) < key) or (
-            i + 1 < len(order) and not key < neighbour(i + 1)
-        ):
-            raise NotQuick(f"{where}: the name moves in the directory's order")
 
 
 def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
@@ -233,8 +217,9 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
     names = {slug: m.name for slug, m in state["members"].items()}
     names.update((e.after.slug, e.after.name) for e in edits)
     for edit in edits:
-        _check(settings, edit, base, names)
+        _check(settings, edit, base)
     plan = terms.plan(settings, base, state, [(e.before, e.after) for e in edits])
+    terms.plan_moves(settings, base, state, plan, [(e.before, e.after) for e in edits], names)
 
     files = state["files"].split("\0")
     sizes, mtimes = state["sizes"], state["mtimes"]
@@ -264,6 +249,8 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
         state["stamp"] = stamp.saved[1][0]
         state["members"].update((e.after.slug, e.after) for e in edits)
         state["terms"], state["slug_maps"] = plan.terms, plan.slug_maps
+        if plan.order is not None:
+            state["order"] = plan.order
         state["listings"].update((f, "\0".join(slugs)) for f, slugs in plan.listings.items())
         # the folders this build wrote in, and those Pelican writes in (static files)
         folders = {rel.rpartition("/")[0] for rel in out.written} | {""}
@@ -283,13 +270,14 @@ def _site(
     members: list[Member],
     env: Any,
     slug_maps: tuple[dict[str, str], ...],
+    order: list[str],
 ) -> Site:
     """A site of a few members (in the directory's order, which attendee lists follow) with
     every event, the term slugs `slug_maps`, and their photos (whose alternative text comes
     from the profile)."""
     from .pages import Site
 
-    place = {slug: i for i, slug in enumerate(base["order"])}
+    place = {slug: i for i, slug in enumerate(order)}
     members = sorted(members, key=lambda m: place[m.slug])
     community = Community.partial(settings, members, base["events"], slug_maps)  # type: ignore[arg-type]
     kept = base["photos"]
@@ -343,10 +331,11 @@ def _write(
         others.update((m.slug, m) for m in state["members"].values() if slug in m.attending)
     for x in edits:
         others.pop(x.after.slug, None)
+    order = terms.current_order(base, state)[0]
     now = _site(settings, base, [x.after for x in edits] + list(others.values()), env,
-                plan.slug_maps)  # fmt: skip
+                plan.slug_maps, plan.order[0] if plan.order else order)  # fmt: skip
     was = _site(settings, base, [x.before for x in edits] + list(others.values()), env,
-                state["slug_maps"])  # fmt: skip
+                state["slug_maps"], order)  # fmt: skip
     now.community.digests.update((e.after.slug, e.key) for e in edits)
     writes: dict[str, Any] = {}
     patched: dict[str, tuple[Any, bool]] = {}  # file -> (pieces, whether they differ from it)
@@ -374,14 +363,19 @@ def _write(
         if m.listed:
             for rel in _listing_pages(settings, base, state, plan, m):
                 patches.setdefault(rel, []).append(_card_change(was, now, e, rel))
-            patches.setdefault(SEARCH, []).append(_search_change(was, now, e))
-    if plan.kinds:
+            if plan.order is None:
+                patches.setdefault(SEARCH, []).append(_search_change(was, now, e))
+    if plan.listings:
         from .listings import card_html
 
         edited = {e.after.slug: e.after for e in edits}
         writes.update(terms.listing_pages(now, base, state, plan, edited,
-                                          lambda m, lazy: str(card_html(now, m, lazy))))  # fmt: skip
+                                          lambda m, lazy, letter=None: str(card_html(now, m, lazy, letter))))  # fmt: skip
+    if plan.kinds:
         patches.setdefault(SEARCH, []).append([terms.facets_change(now, base, state, plan)])
+    moved = [e.after for e in edits if plan.order is not None and e.after.listed]
+    if moved:  # its entry and line move with it: one edit (plan_moves)
+        writes[SEARCH] = _search_moved(settings, now, moved[0], plan.listings[""])
     coming = dict(state["coming"])
     for event in events.values():
         paths = event_paths(event)
@@ -398,6 +392,10 @@ def _write(
         # an event's line lists its attendees in the order its pages show them
         shown = {slug: json_line(event_json(now, e)).encode("utf-8") for slug, e in events.items()}
         patched[DIRECTORY] = _patched(data, lines, shown)
+        if moved:
+            pieces, _ = patched[DIRECTORY]
+            patched[DIRECTORY] = _line_moved(b"".join(pieces), moved[0].slug,
+                                             plan.listings[""].index(moved[0].slug))  # fmt: skip
     entries = _feed(state, "feed", {e.after.slug: e.after for e in edits},
                     lambda m: member_feed_entry(now, m))  # fmt: skip
     if entries is not None:
@@ -505,6 +503,40 @@ def _search_change(was: Site, now: Site, edit: _Edit) -> Change:
         return _compact(member_entry(site, m, facet_slugs(site.community))).encode("utf-8")
 
     return [(entry(was, edit.before), entry(now, edit.after))]
+
+
+def _search_moved(settings: FamiliarSettings, now: Site, m: Member, order: list[str]) -> bytes:
+    """search.json with the entry of `m`, whose name moved, made again at its new place
+    (`order`: the directory's): the index read and written as JSON, as search.index_text
+    writes exactly `_compact` of it."""
+    from .search import _compact, facet_slugs, member_entry
+
+    data = (settings.output_path / SEARCH).read_bytes()
+    index = json.loads(data)
+    if _compact(index).encode("utf-8") != data:
+        raise NotQuick(f"{SEARCH} is not as the last build made it")
+    entries = [e for e in index["members"] if e.get("slug") != m.slug]
+    if len(entries) + 1 != len(index["members"]) or len(order) != len(index["members"]):
+        raise NotQuick(f"{m.slug} is not in {SEARCH} once")
+    entries.insert(order.index(m.slug), member_entry(now, m, facet_slugs(now.community)))
+    index["members"] = entries
+    return _compact(index).encode("utf-8")
+
+
+def _line_moved(data: bytes, slug: str, place: int) -> tuple[list[bytes], bool]:
+    """directory.json with the line of member `slug` moved to be the `place`-th member line
+    (from 0), the commas between members following."""
+    lines = data.split(b"\n")
+    first = lines.index(b'"members": [') + 1
+    last = lines.index(b"],", first)
+    members = [line.removesuffix(b",") for line in lines[first:last]]
+    mark = b'{"slug": ' + json.dumps(slug, ensure_ascii=False).encode("utf-8") + b","
+    at = [i for i, line in enumerate(members) if line.startswith(mark)]
+    if len(at) != 1:
+        raise NotQuick(f"{slug} is not in {DIRECTORY} once")
+    members.insert(place, members.pop(at[0]))
+    lines[first:last] = [line + b"," for line in members[:-1]] + members[-1:]
+    return [b"\n".join(lines)], True
 
 
 def _replaced(path: Path, changes: list[Change]) -> tuple[list[bytes], bool]:

@@ -36,6 +36,7 @@ TITLES = {"interests": "Interests", "categories": "Business categories",
           "neighbourhoods": "Neighbourhoods"}  # fmt: skip
 FACET_KINDS = {"interest": "interests", "category": "categories", "neighbourhood": "neighbourhoods"}
 CARD_START = '<li class="card h-card" data-slug="'
+LETTER_START = '<li class="card h-card first-of-letter" data-slug="'  # the directory's
 # a card ends with the first line break after "</li>": its inner items (interests) have none
 CARD_END = "</li>\n"
 LAZY = ' loading="lazy" decoding="async"'
@@ -71,6 +72,12 @@ class TermPlan:
     slug_maps: tuple[dict[str, str], ...]
     listings: dict[str, list[str]] = field(default_factory=dict)
     kinds: set[str] = field(default_factory=set)  # kinds whose counts change
+    pages: dict[str, set[int]] = field(default_factory=dict)  # of a listing, if not all
+    # a name that moves (plan_moves): the directory's order (slugs, names, files), the names
+    # of everyone by slug, and the directory's jump bar
+    order: tuple[list[str], list[str], list[str]] | None = None
+    names: dict[str, str] = field(default_factory=dict)
+    jump: list[tuple[str, int]] = field(default_factory=list)
     spelt: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) of changed spellings
 
 
@@ -120,7 +127,7 @@ def plan(
                     if after.slug in members:
                         raise _not_quick(f"{after.slug} is on {folder} already")
                     if place is None:
-                        place = {slug: i for i, slug in enumerate(base["order"])}
+                        place = {s: i for i, s in enumerate(current_order(base, state)[0])}
                     members = sorted([*members, after.slug], key=place.__getitem__)
                 if not members:
                     raise _not_quick(f"{folder} would have no members")
@@ -135,6 +142,96 @@ def plan(
         if not counts or term_name(counts) != term_name(was):
             raise _not_quick(f"the name of {kind} {key!r} would change")
     return result
+
+
+def current_order(base: dict[str, Any], state: dict[str, Any]) -> tuple[list[str], ...]:
+    """The directory's order of every member (slugs, names, files) as the output shows it: the
+    last full build's, or the last quick rebuild's that moved a name (the names of members whose
+    card was edited since are in state["members"])."""
+    return state.get("order") or (base["order"], base["names"], base["sources"])
+
+
+def plan_moves(
+    settings: FamiliarSettings,
+    base: dict[str, Any],
+    state: dict[str, Any],
+    result: TermPlan,
+    edits: list[tuple[Member, Member]],
+    names: dict[str, str],
+) -> None:
+    """Add to `result` a name that moves in the directory's order (by name, then file name) or
+    files under another letter: the directory's new order, and the pages of the listings with
+    the member's card between its old and new place. `names`: slug -> name now, of members
+    edited since the last full build and in this one. NotQuick if the edit does more (other
+    edits, terms) or the directory's jump bar would change."""
+    from .text import index_letter
+
+    order, kept, sources = current_order(base, state)
+    moving = []
+    for before, after in edits:
+        if before.name == after.name:
+            continue
+        i = order.index(after.slug)
+        key = (sort_key(after.name), after.source)
+
+        def neighbour(j: int) -> tuple[Any, str]:
+            return sort_key(names.get(order[j], kept[j])), sources[j]
+
+        stays = (i == 0 or neighbour(i - 1) < key) and (
+            i + 1 == len(order) or key < neighbour(i + 1)
+        )
+        if not stays or index_letter(before.name) != index_letter(after.name):
+            moving.append((before, after, i))
+    if not moving:
+        return
+    if len(edits) > 1:
+        raise _not_quick("a name moves in the directory's order beside other edits")
+    ((before, after, i),) = moving
+    if any(values_of(before) != values_of(after) for _, values_of in TERM_KINDS):
+        raise _not_quick("a name moves in the directory's order and terms change")
+    shown = {slug: m.name for slug, m in state["members"].items()}  # before this edit
+    was = [shown.get(slug, name) for slug, name in zip(order, kept, strict=True)]
+    rest = [(slug, name, src) for slug, name, src in zip(order, was, sources, strict=True)
+            if slug != after.slug]  # fmt: skip
+    key = (sort_key(after.name), after.source)
+    lo, hi = 0, len(rest)
+    while lo < hi:  # the first of the others after the new name
+        mid = (lo + hi) // 2
+        if (sort_key(rest[mid][1]), rest[mid][2]) < key:
+            lo = mid + 1
+        else:
+            hi = mid
+    rest.insert(lo, (after.slug, after.name, after.source))
+    result.order = ([r[0] for r in rest], [r[1] for r in rest], [r[2] for r in rest])
+    if not after.listed:  # on no listing: the order decides only ties on event pages
+        return
+    place = {slug: k for k, slug in enumerate(result.order[0])}
+    result.names = dict(zip(result.order[0], result.order[1], strict=True))
+    size = settings.page_size
+    interests, categories, places = result.slug_maps
+    folders = [""] + [f"interests/{interests[v]}/" for v in after.interests]
+    if after.category:
+        folders.append(f"categories/{categories[after.category]}/")
+    if after.neighbourhood:
+        folders.append(f"neighbourhoods/{places[after.neighbourhood]}/")
+    for folder in dict.fromkeys(folders):
+        members = listing(base, state, folder)
+        if after.slug not in members:
+            raise _not_quick(f"{after.slug} is not on {folder or 'the directory'}")
+        new = sorted(members, key=place.__getitem__)
+        a, b = members.index(after.slug), new.index(after.slug)
+        result.listings[folder] = new
+        result.pages[folder] = set(range(min(a, b) // size + 1, max(a, b) // size + 2))
+
+    def jump(listed: list[str], name_of: dict[str, str]) -> list[tuple[str, int]]:
+        found: dict[str, int] = {}
+        for k, slug in enumerate(listed):
+            found.setdefault(index_letter(name_of[slug]), k // size + 1)
+        return list(found.items())
+
+    result.jump = jump(result.listings[""], result.names)
+    if jump(listing(base, state, ""), dict(zip(order, was, strict=True))) != result.jump:
+        raise _not_quick("the directory's jump bar would change")
 
 
 def terms_of(
@@ -157,29 +254,47 @@ def facets_text(site: Site, terms: dict[str, list[Term]]) -> bytes:
     return f'{{"facets":{_compact(facets)},"members":['.encode()
 
 
-def cards_on(site: Site, folder: str, count: int) -> dict[str, str]:
-    """slug -> the card (loaded at once) of each member on the `count` pages of the listing at
-    `folder`, as the output shows them."""
+def cards_on(site: Site, folder: str, numbers: Iterable[int]) -> dict[str, str]:
+    """slug -> the card (loaded at once, without a letter's heading) of each member on the
+    pages `numbers` of the listing at `folder`, as the output shows them."""
     found: dict[str, str] = {}
-    for n in range(1, count + 1):
+    for n in numbers:
         path = site.settings.output_path / (page_path(folder, n) + "index.html")
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as e:
             raise _not_quick(f"{path.name} of {folder} cannot be read: {e}") from e
-        at = text.find(CARD_START)
+        at = _next_card(text, 0)
         place = 0
         while at >= 0:
             # the markup is the template's: member text in it is escaped (no quote or "<")
-            slug = text[at + len(CARD_START) : text.index('"', at + len(CARD_START))]
+            start = CARD_START if text.startswith(CARD_START, at) else LETTER_START
+            slug = text[at + len(start) : text.index('"', at + len(start))]
             end = text.index(CARD_END, at) + len(CARD_END) - 1  # without the line break
             card, place = text[at:end], place + 1
+            if start == LETTER_START:  # the card as it is without the letter's heading
+                head = f'{slug}">\n'
+                body = card.index("</h2>") + len("</h2>")
+                card = f"{CARD_START}{head}{card[body:]}"
             # a theme whose cards load lazily in another way or place cannot be read so
             if (LAZY in card) != (place > LAZY_AFTER and PHOTO in card):
                 raise _not_quick(f"the cards of {folder} are not as quick_terms.py reads them")
             found[slug] = card.replace(LAZY + ">", ">")
-            at = text.find(CARD_START, end)
+            at = _next_card(text, end)
     return found
+
+
+def _next_card(text: str, at: int) -> int:
+    found = [i for i in (text.find(CARD_START, at), text.find(LETTER_START, at)) if i >= 0]
+    return min(found, default=-1)
+
+
+def with_letter(card: str, slug: str, heading: str) -> str:
+    """A card as the directory shows it first under a letter, with that letter's `heading`."""
+    head = f'{CARD_START}{slug}">\n'
+    if not card.startswith(head):
+        raise _not_quick(f"the card of {slug} is not as quick_terms.py reads cards")
+    return f'{LETTER_START}{slug}">\n{heading}{card[len(head) :]}'
 
 
 def check_cards(card: Callable[[Member, bool], str], members: Iterable[Member]) -> None:
@@ -213,13 +328,27 @@ def listing_pages(
     state: dict[str, Any],
     result: TermPlan,
     edited: dict[str, Member],
-    card: Callable[[Member, bool], str],
+    card: Callable[..., str],
 ) -> dict[str, str]:
-    """Output path -> text of every page of the listings whose members change, and of the
-    index of each kind of term whose counts change."""
+    """Output path -> text of the pages of the listings whose members or order change (all of
+    them, or `result.pages`), and of the index of each kind of term whose counts change.
+    `card(member, lazy, letter=None)`: the card macro's HTML."""
     size = site.settings.page_size
     pages: dict[str, str] = {}
     check_cards(card, edited.values())
+    headings: dict[str, str] = {}
+
+    def heading(letter: str) -> str:
+        """The heading the card macro gives a letter, found by rendering an edited card."""
+        if letter not in headings:
+            m = next(iter(edited.values()))
+            plain, lettered = card(m, False), card(m, False, letter)
+            rest = plain[len(f'{CARD_START}{m.slug}">\n') :]
+            found = lettered[len(f'{LETTER_START}{m.slug}">\n') : len(lettered) - len(rest)]
+            if with_letter(plain, m.slug, found) != lettered:
+                raise _not_quick("the theme's letter headings are not as quick_terms.py reads them")
+            headings[letter] = found
+        return headings[letter]
 
     def count(folder: str) -> int:
         members = result.listings.get(folder)
@@ -227,26 +356,35 @@ def listing_pages(
 
     terms = {kind: terms_of(kind, result.terms[kind], count) for kind, _ in TERM_KINDS}
     for folder, members in result.listings.items():
-        kind, _, slug = folder.rstrip("/").partition("/")
-        term = next(t for t in terms[kind] if t.slug == slug)
-        kept = cards_on(site, folder, page_count(len(listing(base, state, folder)), size))
+        runs = chunks(members, size)
+        wanted = result.pages.get(folder) or set(range(1, len(runs) + 1))
+        was = page_count(len(listing(base, state, folder)), size)
+        kept = cards_on(site, folder, sorted(n for n in wanted if n <= was) if folder in
+                        result.pages else range(1, was + 1))  # fmt: skip
 
-        def card_html(
-            slug: str, lazy_: bool, letter: None = None, kept: dict = kept, folder: str = folder
-        ) -> Markup:
-            if slug in edited:
-                return Markup(card(edited[slug], lazy_))
-            if slug not in kept:
-                raise _not_quick(f"the card of {slug} is not on {folder}")
-            return Markup(lazy(kept[slug]) if lazy_ else kept[slug])
+        def card_html(c: Any, lazy_: bool, letter: str | None = None, kept: dict = kept,
+                      folder: str = folder) -> Markup:  # fmt: skip
+            if c.slug in edited:
+                return Markup(card(edited[c.slug], lazy_, letter))
+            if c.slug not in kept:
+                raise _not_quick(f"the card of {c.slug} is not on {folder or 'the directory'}")
+            text = lazy(kept[c.slug]) if lazy_ else kept[c.slug]
+            return Markup(with_letter(text, c.slug, heading(letter)) if letter else text)
 
         site.env.globals["card_html"] = card_html
-        runs = chunks(members, size)
+        if folder:
+            kind, _, slug = folder.rstrip("/").partition("/")
+            term = next(t for t in terms[kind] if t.slug == slug)
+            template, context = "term.html", {"term": term, "kind": kind}
+        else:
+            template, context = "directory.html", {"jump": result.jump}
         for run, pager in zip(runs, pagers(folder, len(runs), site.url), strict=True):
-            pages[pager.path + "index.html"] = site.render(
-                "term.html", page_url=pager.url, cards=list(run), pager=pager,
-                total=len(members), page_size=size, term=term, kind=kind,
-            )  # fmt: skip
+            if pager.number in wanted:
+                cards = [_Card(slug, result.names.get(slug, "")) for slug in run]
+                pages[pager.path + "index.html"] = site.render(
+                    template, page_url=pager.url, cards=cards, pager=pager,
+                    total=len(members), page_size=size, **context,
+                )  # fmt: skip
     site.env.globals["card_html"] = None
     for kind in sorted(result.kinds):
         pages[f"{kind}/index.html"] = site.render(
@@ -254,6 +392,19 @@ def listing_pages(
             title=TITLES[kind],
         )  # fmt: skip
     return pages
+
+
+@dataclass(frozen=True)
+class _Person:
+    name: str
+
+
+class _Card:
+    """What a listing template reads of a card besides its HTML: the member's slug and name."""
+
+    def __init__(self, slug: str, name: str) -> None:
+        self.slug = slug
+        self.member = _Person(name)
 
 
 def facets_change(
