@@ -428,14 +428,8 @@ def _listing_pages(
     where the output shows them, but for the listings `plan` makes again."""
     from .listings import page_path
 
-    interests, categories, places = plan.slug_maps
-    folders = [""] + [f"interests/{interests[i]}/" for i in m.interests]
-    if m.category:
-        folders.append(f"categories/{categories[m.category]}/")
-    if m.neighbourhood:
-        folders.append(f"neighbourhoods/{places[m.neighbourhood]}/")
     pages = []
-    for folder in dict.fromkeys(folders):  # two spellings of one interest: one page
+    for folder in terms.listings_of(m, plan.slug_maps):
         if folder in plan.listings:
             continue
         slugs = terms.listing(base, state, folder)

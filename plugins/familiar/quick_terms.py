@@ -53,6 +53,18 @@ def listing(base: dict[str, Any], state: dict[str, Any], folder: str) -> list[st
     return text.split("\0") if text else []
 
 
+def listings_of(m: Member, slug_maps: tuple[dict[str, str], ...]) -> list[str]:
+    """The output folders of the listings with the card of `m` (listed): the directory and
+    their terms' pages (two spellings of one interest: one page)."""
+    interests, categories, places = slug_maps
+    folders = [""] + [f"interests/{interests[i]}/" for i in m.interests]
+    if m.category:
+        folders.append(f"categories/{categories[m.category]}/")
+    if m.neighbourhood:
+        folders.append(f"neighbourhoods/{places[m.neighbourhood]}/")
+    return list(dict.fromkeys(folders))
+
+
 def _not_quick(reason: str) -> Exception:
     from .quick import NotQuick
 
@@ -208,13 +220,7 @@ def plan_moves(
     place = {slug: k for k, slug in enumerate(result.order[0])}
     result.names = dict(zip(result.order[0], result.order[1], strict=True))
     size = settings.page_size
-    interests, categories, places = result.slug_maps
-    folders = [""] + [f"interests/{interests[v]}/" for v in after.interests]
-    if after.category:
-        folders.append(f"categories/{categories[after.category]}/")
-    if after.neighbourhood:
-        folders.append(f"neighbourhoods/{places[after.neighbourhood]}/")
-    for folder in dict.fromkeys(folders):
+    for folder in listings_of(after, result.slug_maps):
         members = listing(base, state, folder)
         if after.slug not in members:
             raise _not_quick(f"{after.slug} is not on {folder or 'the directory'}")
