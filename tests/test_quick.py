@@ -776,6 +776,15 @@ def test_names_that_move_across_pages_of_the_directory(site, tmp_path):
              for c in site.html(n).select("li.card")]  # fmt: skip
     assert order.index("bea-brown") == order.index("dee-dunn") - 1
     assert_same_as_a_full_build(site, tmp_path / "one", **small)
+    # the last member moves up, then another to the end (the commas between the lines of
+    # directory.json follow)
+    site.member("ezzy-eyre", "name: Dex Eyre\nphoto: ezzy-eyre.jpg\ninterests: [chess]")
+    assert was_quick(site, **small)
+    assert_same_as_a_full_build(site, tmp_path / "first", **small)
+    site.member("dot-dunn", "name: Ezzz Dunn\nphoto: dot-dunn.jpg\ninterests: [chess]")
+    assert was_quick(site, **small)
+    assert [c["data-slug"] for c in site.html("page/4/").select("li.card")][-1] == "dot-dunn"
+    assert_same_as_a_full_build(site, tmp_path / "last", **small)
     site.member("cal-cole", "name: Dan Cole\ninterests: [chess]")
     assert not was_quick(site, **small)
     assert_same_as_a_full_build(site, tmp_path / "two", **small)

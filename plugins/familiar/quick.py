@@ -251,6 +251,8 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
         state["terms"], state["slug_maps"] = plan.terms, plan.slug_maps
         if plan.order is not None:
             state["order"] = plan.order
+        if plan.letters is not None:
+            state["letters"] = plan.letters
         state["listings"].update((f, "\0".join(slugs)) for f, slugs in plan.listings.items())
         # the folders this build wrote in, and those Pelican writes in (static files)
         folders = {rel.rpartition("/")[0] for rel in out.written} | {""}
@@ -391,11 +393,12 @@ def _write(
         data = (settings.output_path / DIRECTORY).read_bytes()
         # an event's line lists its attendees in the order its pages show them
         shown = {slug: json_line(event_json(now, e)).encode("utf-8") for slug, e in events.items()}
-        patched[DIRECTORY] = _patched(data, lines, shown)
-        if moved:
-            pieces, _ = patched[DIRECTORY]
-            patched[DIRECTORY] = _line_moved(b"".join(pieces), moved[0].slug,
-                                             plan.listings[""].index(moved[0].slug))  # fmt: skip
+        move = None
+        if moved:  # to before the member now after it in the directory
+            order = plan.listings[""]
+            at = order.index(moved[0].slug)
+            move = (moved[0].slug, order[at + 1] if at + 1 < len(order) else None)
+        patched[DIRECTORY] = _patched(data, lines, shown, move)
     entries = _feed(state, "feed", {e.after.slug: e.after for e in edits},
                     lambda m: member_feed_entry(now, m))  # fmt: skip
     if entries is not None:
@@ -517,22 +520,6 @@ def _search_moved(settings: FamiliarSettings, now: Site, m: Member, order: list[
     return _compact(index).encode("utf-8")
 
 
-def _line_moved(data: bytes, slug: str, place: int) -> tuple[list[bytes], bool]:
-    """directory.json with the line of member `slug` moved to be the `place`-th member line
-    (from 0), the commas between members following."""
-    lines = data.split(b"\n")
-    first = lines.index(b'"members": [') + 1
-    last = lines.index(b"],", first)
-    members = [line.removesuffix(b",") for line in lines[first:last]]
-    mark = b'{"slug": ' + json.dumps(slug, ensure_ascii=False).encode("utf-8") + b","
-    at = [i for i, line in enumerate(members) if line.startswith(mark)]
-    if len(at) != 1:
-        raise NotQuick(f"{slug} is not in {DIRECTORY} once")
-    members.insert(place, members.pop(at[0]))
-    lines[first:last] = [line + b"," for line in members[:-1]] + members[-1:]
-    return [b"\n".join(lines)], True
-
-
 def _replaced(path: Path, changes: list[Change]) -> tuple[list[bytes], bool]:
     """The file at `path` with each change made, and whether that changed it: of the ways a
     change lists, exactly one must be in the file, exactly once (else NotQuick: the page is
@@ -550,27 +537,52 @@ def _replaced(path: Path, changes: list[Change]) -> tuple[list[bytes], bool]:
 
 
 def _patched(
-    data: bytes, lines: dict[str, bytes], events: dict[str, bytes]
+    data: bytes,
+    lines: dict[str, bytes],
+    events: dict[str, bytes],
+    move: tuple[str, str | None] | None = None,
 ) -> tuple[list[bytes | memoryview], bool]:
     """directory.json with the lines of members and of events (one a line, members first:
     exports.directory_text) replaced by `lines` and `events`, in pieces (ten thousand members
-    make tens of megabytes: not copied), and whether that changed it."""
+    make tens of megabytes: not copied), and whether that changed it. `move`: a member whose
+    line moves to before the line of another (None: to the end), with the commas between
+    members as they must be."""
     cuts = []
     changed = False
     split = data.find(b'\n],\n"events": [\n')
     if split < 0:
         raise NotQuick(f"{DIRECTORY} has no events")
-    for slug, line, at in [*((s, x, 0) for s, x in lines.items()),
-                           *((s, x, split) for s, x in events.items())]:  # fmt: skip
+
+    def find(slug: str, at: int) -> int:
+        """Where the line of `slug` starts (after `at`, in its section)."""
         mark = b'\n{"slug": ' + json.dumps(slug, ensure_ascii=False).encode("utf-8") + b","
         start = data.find(mark, at)
         if start < 0 or (at == 0 and start > split):
             raise NotQuick(f"{slug} is not in {DIRECTORY}")
-        end = data.index(b"\n", start + 1)
+        return start + 1
+
+    for slug, line, at in [*((s, x, 0) for s, x in lines.items()),
+                           *((s, x, split) for s, x in events.items())]:  # fmt: skip
+        start = find(slug, at)
+        end = data.index(b"\n", start)
+        if move and slug == move[0]:
+            if data[end - 1 : end] == b",":  # the line and its comma go
+                cuts.append((start, end + 1, b""))
+            elif data[start - 2 : start] == b",\n":  # the last: the comma before it goes
+                cuts.append((start - 2, end, b""))
+            else:
+                raise NotQuick(f"{DIRECTORY} is not as the last build made it")
+            if move[1] is None:
+                cuts.append((split, split, b",\n" + line))
+            else:
+                here = find(move[1], 0)
+                cuts.append((here, here, line + b",\n"))
+            changed = True
+            continue
         if data[end - 1 : end] == b",":  # the comma between members stays
             end -= 1
-        cuts.append((start + 1, end, line))
-        changed |= data[start + 1 : end] != line
+        cuts.append((start, end, line))
+        changed |= data[start:end] != line
     view = memoryview(data)
     pieces: list[bytes | memoryview] = []
     at = 0

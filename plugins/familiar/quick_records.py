@@ -30,6 +30,7 @@ from .output import write_atomic
 from .photos import PhotoSet, Variant
 from .settings import FamiliarSettings
 from .signing import MAC_BYTES, seal, unpickle_sealed
+from .text import index_letter
 
 if TYPE_CHECKING:
     from .pages import Site
@@ -139,6 +140,7 @@ def record_full_build(site: Site, stamp: BuildStamp) -> None:
         "names": [m.name for m in c.all_members],
         "sources": [m.source for m in c.all_members],  # ties of names go by file name
         "listings": listings,
+        "letters": [index_letter(m.name) for m in c.listed],  # the directory's, in order
         # event slug -> the file of the members its pages show (EVENTS_DIR)
         "event_files": {slug: name for slug, (name, _) in people.items()},
     }
