@@ -15,7 +15,8 @@ separate step, then runs, interleaved, several times each:
   familiar-edit   rebuild after editing one profile's bio (a quick rebuild: quick.py)
   familiar-edit+n rebuild after editing one profile's bio and name (a name shows on cards,
                   badges and event pages; this one also moves in the directory's order, past
-                  members of the same name: a full rebuild)
+                  members of the same name: a quick rebuild that makes the listing pages
+                  between its old and new place again; quick_terms.plan_moves)
   familiar-edit+c rebuild after correcting the name (it keeps its place) and changing the
                   business of a member who came to past events (a quick rebuild: their card,
                   search entry, social card and those events' pages; quick.py)
