@@ -127,3 +127,21 @@ def pytest_sessionfinish(session, exitstatus) -> None:
 
 def text_of(soup: BeautifulSoup, selector: str) -> list[str]:
     return [el.get_text(" ", strip=True) for el in soup.select(selector)]
+
+
+# ---- quick rebuilds (test_quick*.py; test_browser.py has a `demo` of its own) ---------------
+
+
+@pytest.fixture
+def demo(demo_site: ScratchSite) -> ScratchSite:
+    """The demo community built once, in full, leaving the records quick rebuilds start from."""
+    demo_site.build()
+    assert (demo_site.root / ".familiar-cache" / "quick-base.pickle").is_file()
+    return demo_site
+
+
+@pytest.fixture
+def elliot(demo: ScratchSite) -> ScratchSite:
+    """The demo: Elliot Park comes to the harbour coffee and the walk, which show them but
+    have no badges to make again."""
+    return demo

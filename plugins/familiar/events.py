@@ -76,8 +76,18 @@ def _coming_index(community: Community) -> dict[str, list[Member]]:
     return index
 
 
+def earlier_events(events: Sequence[Event], event: Event) -> set[str]:
+    """The slugs of the events before `event` that were not cancelled."""
+    return {e.slug for e in events if e.start < event.start and not e.cancelled}
+
+
+def first_time(m: Member, earlier: set[str]) -> bool:
+    """Whether `m` comes for the first time, to an event after `earlier` (earlier_events)."""
+    return not any(slug in earlier for slug in m.attending)
+
+
 def _attendees(community: Community, event: Event) -> list[Attendee]:
-    earlier = {e.slug for e in community.events if e.start < event.start and not e.cancelled}
+    earlier = earlier_events(community.events, event)
     coming = community._once("coming", lambda: _coming_index(community))
     organizers = set(event.organizers)
     by_slug = community.members_by_slug
@@ -91,7 +101,7 @@ def _attendees(community: Community, event: Event) -> list[Attendee]:
     for slug in sorted(wanted, key=position.__getitem__):  # directory order, as ties need
         m = by_slug[slug]
         organizer = slug in organizers
-        first = not any(e in earlier for e in m.attending)
+        first = first_time(m, earlier)
         people.append(Attendee(m.known_as, m.name, m.business, member=m, organizer=organizer,
                                first_timer=first))  # fmt: skip
     for g in event.guests:

@@ -265,13 +265,16 @@ def member_pages(site: Site, out: Output) -> None:
         _FORK_SITE = None
 
 
+# each kind of term page's output folder and title
+TAXONOMY_TITLES = {"interests": "Interests", "categories": "Business categories",
+                   "neighbourhoods": "Neighbourhoods"}  # fmt: skip
+
+
 def taxonomies(c: Community) -> list[tuple[str, list[Term], str]]:
     """(output folder, terms, title) of each kind of term page."""
-    return [
-        ("interests", c.interests(), "Interests"),
-        ("categories", c.categories(), "Business categories"),
-        ("neighbourhoods", c.neighbourhoods(), "Neighbourhoods"),
-    ]
+    terms = {"interests": c.interests(), "categories": c.categories(),
+             "neighbourhoods": c.neighbourhoods()}  # fmt: skip
+    return [(kind, terms[kind], title) for kind, title in TAXONOMY_TITLES.items()]
 
 
 def taxonomy_pages(site: Site, out: Output) -> None:

@@ -147,13 +147,15 @@ def _events_of(edit: _Edit, base: dict[str, Any]) -> list[Event]:
         return [e for e in events if any(e.slug in m.attending or m.slug in e.organizers
                                          for m in (before, after))]  # fmt: skip
 
-    def first(m: Member, event: Event) -> bool:  # as events.attendees has it
-        return not any(e.slug in m.attending for e in events
-                       if e.start < event.start and not e.cancelled)  # fmt: skip
+    from .events import earlier_events, first_time
+
+    def changes_first(e: Event) -> bool:
+        earlier = earlier_events(events, e)
+        return first_time(before, earlier) != first_time(after, earlier)
 
     was, now = set(before.attending), set(after.attending)
-    return [e for e in events if e.slug in was ^ now or (e.slug in was & now or
-            after.slug in e.organizers) and first(before, e) != first(after, e)]  # fmt: skip
+    return [e for e in events if e.slug in was ^ now
+            or (e.slug in was & now or after.slug in e.organizers) and changes_first(e)]  # fmt: skip
 
 
 def _check(settings: FamiliarSettings, edit: _Edit, base: dict[str, Any]) -> None:

@@ -1,9 +1,11 @@
 """The records quick rebuilds (quick.py) are made from, kept in the cache folder by each build.
 
 - FILE, the state: what each build changes (the output files with their sizes and times, the
-  profiles' stat lines, the feeds' entries, the members edited since the last full build);
-- BASE_FILE, the base: what only a full build changes (events, photos, term slugs, the
-  directory's order, each listing's members);
+  profiles' stat lines, the feeds' entries, the members edited since the last full build, the
+  terms' spellings and slugs, how many come to each event, and the listings, directory's order
+  and letters as quick rebuilds changed them);
+- BASE_FILE, the base: what only a full build changes (events, photos, the directory's order
+  and letters, each listing's members);
 - EVENTS_DIR: per event, the members its pages show, in a file named by a hash of their
   profiles, so an event whose people did not change keeps its file.
 

@@ -17,13 +17,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from .community import TERM_KINDS, Term, term_name
 from .listings import chunks, page_path, pagers
-from .text import sort_key, taxonomy_key
+from .text import index_letter, sort_key, taxonomy_key
 
 if TYPE_CHECKING:
     from .models import Member
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
 
 # the profile fields that decide which term pages list a member
 TERM_FIELDS = ("interests", "category", "neighbourhood")
-TITLES = {"interests": "Interests", "categories": "Business categories",
-          "neighbourhoods": "Neighbourhoods"}  # fmt: skip
-FACET_KINDS = {"interest": "interests", "category": "categories", "neighbourhood": "neighbourhoods"}
 CARD_START = '<li class="card h-card" data-slug="'
 LETTER_START = '<li class="card h-card first-of-letter" data-slug="'  # the directory's
 # a card ends with the first line break after "</li>": its inner items (interests) have none
@@ -85,13 +83,16 @@ class TermPlan:
     listings: dict[str, list[str]] = field(default_factory=dict)
     kinds: set[str] = field(default_factory=set)  # kinds whose counts change
     pages: dict[str, set[int]] = field(default_factory=dict)  # of a listing, if not all
-    # a name that moves (plan_moves): the directory's order (slugs, names, files), the names
-    # of everyone by slug, and the directory's jump bar
+    # a name that moves (plan_moves): the directory's order (slugs, names, files) and jump bar
     order: tuple[list[str], list[str], list[str]] | None = None
-    names: dict[str, str] = field(default_factory=dict)
     jump: list[tuple[str, int]] = field(default_factory=list)
     letters: list[str] | None = None  # of the listed members, in the directory's order
     spelt: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) of changed spellings
+
+    @property
+    def names(self) -> dict[str, str]:
+        """slug -> name of every member in the new order (none if no name moves)."""
+        return dict(zip(self.order[0], self.order[1], strict=True)) if self.order else {}
 
 
 def plan(
@@ -177,8 +178,6 @@ def plan_moves(
     the member's card between its old and new place. `names`: slug -> name now, of members
     edited since the last full build and in this one. NotQuick if the edit does more (other
     edits, terms) or the directory's jump bar would change."""
-    from .text import index_letter
-
     order, kept, sources = current_order(base, state)
     moving = []
     for before, after in edits:
@@ -219,7 +218,6 @@ def plan_moves(
     if not after.listed:  # on no listing: the order decides only ties on event pages
         return
     place = {slug: k for k, slug in enumerate(result.order[0])}
-    result.names = dict(zip(result.order[0], result.order[1], strict=True))
     size = settings.page_size
     for folder in listings_of(after, result.slug_maps):
         members = listing(base, state, folder)
@@ -238,15 +236,16 @@ def plan_moves(
 
     # each listed member's letter, in the directory's order (kept: 10,000 index_letter calls
     # take a tenth of a second)
-    letters = list(state.get("letters") or base["letters"])
+    was_letters = state.get("letters") or base["letters"]
     listed = listing(base, state, "")
-    if len(letters) != len(listed):
+    if len(was_letters) != len(listed):
         raise _not_quick("the records of the directory's letters do not match")
+    letters = list(was_letters)
     letters.pop(listed.index(after.slug))
     letters.insert(result.listings[""].index(after.slug), index_letter(after.name))
     result.letters = letters
     result.jump = jump(letters)
-    if jump(list(state.get("letters") or base["letters"])) != result.jump:
+    if jump(was_letters) != result.jump:
         raise _not_quick("the directory's jump bar would change")
 
 
@@ -262,11 +261,20 @@ def terms_of(
     return sorted(terms, key=lambda t: sort_key(t.name))
 
 
+def sizes(
+    base: dict[str, Any], state: dict[str, Any], listings: dict[str, list[str]]
+) -> Callable[[str], int]:
+    """folder -> how many members its listing has: in `listings` (changed), else now."""
+    return lambda folder: (
+        len(listings[folder]) if folder in listings else len(listing(base, state, folder))
+    )
+
+
 def facets_text(site: Site, terms: dict[str, list[Term]]) -> bytes:
     """The start of /search.json, up to its members: the facets with their counts."""
-    from .search import _compact, facet_entries
+    from .search import FACETS, _compact, facet_entries
 
-    facets = {facet: facet_entries(site, terms[kind], kind) for facet, kind in FACET_KINDS.items()}
+    facets = {facet: facet_entries(site, terms[kind], kind) for facet, (kind, _) in FACETS.items()}
     return f'{{"facets":{_compact(facets)},"members":['.encode()
 
 
@@ -366,17 +374,16 @@ def listing_pages(
             headings[letter] = found
         return headings[letter]
 
-    def count(folder: str) -> int:
-        members = result.listings.get(folder)
-        return len(members) if members is not None else len(listing(base, state, folder))
+    from .pages import TAXONOMY_TITLES
 
+    count = sizes(base, state, result.listings)
     terms = {kind: terms_of(kind, result.terms[kind], count) for kind, _ in TERM_KINDS}
+    names = result.names
     for folder, members in result.listings.items():
         runs = chunks(members, size)
+        # the same pages as before (plan and plan_moves keep their number)
         wanted = result.pages.get(folder) or set(range(1, len(runs) + 1))
-        was = page_count(len(listing(base, state, folder)), size)
-        kept = cards_on(site, folder, sorted(n for n in wanted if n <= was) if folder in
-                        result.pages else range(1, was + 1))  # fmt: skip
+        kept = cards_on(site, folder, sorted(wanted))
 
         def card_html(c: Any, lazy_: bool, letter: str | None = None, kept: dict = kept,
                       folder: str = folder) -> Markup:  # fmt: skip
@@ -396,7 +403,9 @@ def listing_pages(
             template, context = "directory.html", {"jump": result.jump}
         for run, pager in zip(runs, pagers(folder, len(runs), site.url), strict=True):
             if pager.number in wanted:
-                cards = [_Card(slug, result.names.get(slug, "")) for slug in run]
+                # what the templates read of a card besides its HTML: slug and name
+                cards = [SimpleNamespace(slug=slug, member=SimpleNamespace(name=names.get(slug)))
+                         for slug in run]  # fmt: skip
                 pages[pager.path + "index.html"] = site.render(
                     template, page_url=pager.url, cards=cards, pager=pager,
                     total=len(members), page_size=size, **context,
@@ -405,22 +414,9 @@ def listing_pages(
     for kind in sorted(result.kinds):
         pages[f"{kind}/index.html"] = site.render(
             "terms.html", page_url=site.url(f"{kind}/"), terms=terms[kind], kind=kind,
-            title=TITLES[kind],
+            title=TAXONOMY_TITLES[kind],
         )  # fmt: skip
     return pages
-
-
-@dataclass(frozen=True)
-class _Person:
-    name: str
-
-
-class _Card:
-    """What a listing template reads of a card besides its HTML: the member's slug and name."""
-
-    def __init__(self, slug: str, name: str) -> None:
-        self.slug = slug
-        self.member = _Person(name)
 
 
 def facets_change(
@@ -428,13 +424,7 @@ def facets_change(
 ) -> tuple[bytes, bytes]:
     """The facets at the start of /search.json as they read now, and as they will."""
 
-    def counter(listings: dict[str, list[str]]) -> Callable[[str], int]:
-        return lambda folder: (
-            len(listings[folder]) if folder in listings else len(listing(base, state, folder))
-        )
-
-    old = {kind: terms_of(kind, state["terms"][kind], counter({})) for kind, _ in TERM_KINDS}
-    new = {
-        kind: terms_of(kind, result.terms[kind], counter(result.listings)) for kind, _ in TERM_KINDS
-    }
+    was, now = sizes(base, state, {}), sizes(base, state, result.listings)
+    old = {kind: terms_of(kind, state["terms"][kind], was) for kind, _ in TERM_KINDS}
+    new = {kind: terms_of(kind, result.terms[kind], now) for kind, _ in TERM_KINDS}
     return facets_text(site, old), facets_text(site, new)
