@@ -396,3 +396,29 @@ def test_card_edits_on_later_pages_of_paginated_listings(demo, tmp_path):
     changed = {rel for rel in after if after[rel] != before.get(rel)}
     assert on[0] in changed and not (set(pages) - set(on)) & changed
     assert_same_as_a_full_build(demo, tmp_path, **small)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "in_place"),
+    [
+        ("social/members/ann-3f.jpg", "social/members/ann-0a.jpg", True),
+        # "ann-b" sorts between "ann-3f" and "ann-c0": the name moves past a neighbour
+        ("social/members/ann-3f.jpg", "social/members/ann-c0.jpg", False),
+    ],
+)
+def test_a_social_card_renamed_by_a_quick_build_keeps_the_manifest_sorted(
+    tmp_path, old, new, in_place
+):
+    """A quick build that draws a social card anew renames it in the output's manifest: its
+    line is replaced when the new name sorts to the same place, else the manifest is made
+    anew; either way it is what output.manifest_text makes of the sorted list, which follows."""
+    from familiar.output import MANIFEST, manifest_text
+    from familiar.quick import _manifest
+
+    files = sorted([MANIFEST, "index.html", old, "social/members/ann-b-12.jpg", 'odd "name".html'])
+    (tmp_path / MANIFEST).write_text(manifest_text(set(files) - {MANIFEST}))
+    made = _manifest(tmp_path, files, {old: new})
+    assert files == sorted(files) and new in files and old not in files
+    expected = manifest_text(set(files) - {MANIFEST})
+    assert (made.decode() if isinstance(made, bytes) else made) == expected
+    assert isinstance(made, bytes) == in_place

@@ -232,12 +232,8 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
     out = Output(root)
     renamed = _write(settings, out, base, state, edits, plan)
     if renamed:  # social cards drawn anew: the list of files and the manifest follow
-        for old_rel, new_rel in renamed.items():
-            if old_rel not in files or new_rel in files:
-                raise NotQuick(f"{old_rel} is not as the last build left it")
-            files[files.index(old_rel)] = new_rel
+        out.write(MANIFEST, _manifest(root, files, renamed), compare=False)
         state["files"] = "\0".join(files)
-        out.write(MANIFEST, manifest_text(set(files) - {MANIFEST}), compare=False)
         for old_rel in renamed:
             (root / old_rel).unlink(missing_ok=True)
     for rel, (size, mtime) in file_stats(root, out.written).items():
@@ -266,6 +262,41 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
         out.changed,
     )
     return out.changed
+
+
+def _manifest(root: Path, files: list[str], renamed: dict[str, str]) -> bytes | str:
+    """The manifest (output.manifest_text) with the files `renamed` (old -> new name) in the
+    build's sorted list of `files`, which follows. A social card's new name differs from the
+    old only in its key, so it usually sorts to the same place: then its line of the manifest
+    is replaced; else the list is sorted and the manifest made anew (0.12 s at 10,000)."""
+    try:
+        data = (root / MANIFEST).read_bytes()
+        anew = False
+    except OSError:
+        data, anew = b"", True
+    for old_rel, new_rel in renamed.items():
+        if old_rel not in files or new_rel in files:
+            raise NotQuick(f"{old_rel} is not as the last build left it")
+        i = files.index(old_rel)
+        files[i] = new_rel
+        line = b"\n" + json.dumps(old_rel).encode("utf-8")
+        at = data.find(line)
+        end = at + len(line)
+        if (
+            anew
+            or not (i == 0 or files[i - 1] < new_rel)
+            or not (i + 1 == len(files) or new_rel < files[i + 1])
+            or at < 0
+            or data[end : end + 1] not in (b",", b"\n")
+            or data.find(line, end) >= 0
+        ):
+            anew = True
+            continue
+        data = data[:at] + b"\n" + json.dumps(new_rel).encode("utf-8") + data[end:]
+    if anew:
+        files.sort()
+        return manifest_text(set(files) - {MANIFEST})
+    return data
 
 
 def _site(
@@ -378,8 +409,13 @@ def _write(
     if plan.kinds:
         patches.setdefault(SEARCH, []).append([terms.facets_change(now, base, state, plan)])
     moved = [e.after for e in edits if plan.order is not None and e.after.listed]
+    after = None  # the member now after the one moved in the directory
     if moved:  # its entry and line move with it: one edit (plan_moves)
-        writes[SEARCH] = _search_moved(settings, now, moved[0], plan.listings[""])
+        order = plan.listings[""]
+        at = order.index(moved[0].slug)
+        after = order[at + 1] if at + 1 < len(order) else None
+        (edit,) = edits
+        patched[SEARCH] = (_search_moved(settings, was, now, edit, after), True)
     coming = dict(state["coming"])
     for event in events.values():
         paths = event_paths(event)
@@ -395,11 +431,7 @@ def _write(
         data = (settings.output_path / DIRECTORY).read_bytes()
         # an event's line lists its attendees in the order its pages show them
         shown = {slug: json_line(event_json(now, e)).encode("utf-8") for slug, e in events.items()}
-        move = None
-        if moved:  # to before the member now after it in the directory
-            order = plan.listings[""]
-            at = order.index(moved[0].slug)
-            move = (moved[0].slug, order[at + 1] if at + 1 < len(order) else None)
+        move = (moved[0].slug, after) if moved else None
         patched[DIRECTORY] = _patched(data, lines, shown, move)
     entries = _feed(state, "feed", {e.after.slug: e.after for e in edits},
                     lambda m: member_feed_entry(now, m))  # fmt: skip
@@ -504,22 +536,48 @@ def _search_change(was: Site, now: Site, edit: _Edit) -> Change:
     return [(entry(was, edit.before), entry(now, edit.after))]
 
 
-def _search_moved(settings: FamiliarSettings, now: Site, m: Member, order: list[str]) -> bytes:
-    """search.json with the entry of `m`, whose name moved, made again at its new place
-    (`order`: the directory's): the index read and written as JSON, as search.index_text
-    writes exactly `_compact` of it."""
-    from .search import _compact, facet_slugs, member_entry
+def _search_moved(
+    settings: FamiliarSettings, was: Site, now: Site, edit: _Edit, after: str | None
+) -> list[bytes | memoryview]:
+    """search.json with the entry of the member of `edit`, whose name moved, cut from its old
+    place and made again before the entry of `after` (the member now after them in the
+    directory; None: at the end), in pieces of the file.
 
+    The members' entries are compact JSON objects of strings and lists of strings, written as
+    search.index_text writes them, each with `"slug":<slug>,"text":` once. An entry starts with
+    `{"` and a key; in the list of members, `{"` is found elsewhere only at the end of a string
+    that ends in `{` (a quote inside a string is written `\\"`), and is then followed by `,`,
+    `]` or `}`. The entry cut must be exactly the one the last build made."""
     data = (settings.output_path / SEARCH).read_bytes()
-    index = json.loads(data)
-    if _compact(index).encode("utf-8") != data:
+    head = b'"members":['
+    start, end = data.find(head) + len(head), data.rfind(b'],"root":')
+    old, new = _search_change(was, now, edit)[0]
+    at = data.find(old, start, end)
+    if start < len(head) or at < 0 or data.find(old, at + 1, end) >= 0:
+        raise NotQuick(f"{edit.before.slug}'s entry is not in {SEARCH} once")
+    stop = at + len(old)
+    if data[stop : stop + 1] == b",":  # the entry and its comma go
+        cut = (at, stop + 1)
+    elif stop == end and data[at - 1 : at] == b",":  # the last: the comma before it goes
+        cut = (at - 1, stop)
+    else:
         raise NotQuick(f"{SEARCH} is not as the last build made it")
-    entries = [e for e in index["members"] if e.get("slug") != m.slug]
-    if len(entries) + 1 != len(index["members"]) or len(order) != len(index["members"]):
-        raise NotQuick(f"{m.slug} is not in {SEARCH} once")
-    entries.insert(order.index(m.slug), member_entry(now, m, facet_slugs(now.community)))
-    index["members"] = entries
-    return _compact(index).encode("utf-8")
+    if after is None:
+        put, piece = end, b"," + new
+    else:
+        mark = b'"slug":' + json.dumps(after, ensure_ascii=False).encode("utf-8") + b',"text":'
+        found = put = data.find(mark, start, end)
+        while put >= 0 and (put == found or data[put + 2 : put + 3] in b",]}"):
+            put = data.rfind(b'{"', start, put)
+        if found < 0 or put < 0 or data.find(mark, found + 1, end) >= 0:
+            raise NotQuick(f"{after} is not in {SEARCH} once")
+        piece = new + b","
+    if cut[0] < put < cut[1]:
+        raise NotQuick(f"{SEARCH} is not as the last build made it")
+    view = memoryview(data)
+    if put <= cut[0]:
+        return [view[:put], piece, view[put : cut[0]], view[cut[1] :]]
+    return [view[: cut[0]], view[cut[1] : put], piece, view[put:]]
 
 
 def _replaced(path: Path, changes: list[Change]) -> tuple[list[bytes], bool]:
