@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
 from familiar.output import write_atomic
 from hypothesis import given
 from hypothesis import strategies as st
@@ -39,3 +40,29 @@ def test_the_manifest_is_what_json_writes_with_indent_0(names):
     from familiar.output import manifest_text
 
     assert manifest_text(names) == json.dumps(sorted(names), indent=0)
+
+
+def test_pages_are_never_written_through_a_link_out_of_the_output_folder(tmp_path):
+    """A folder or file of output/ that is a symbolic link (a static file of the site can be
+    one) is followed: a page that would land outside output/ is refused, one that lands inside
+    is written where the link leads, and the folders are resolved as Path.resolve does."""
+    from familiar.output import Output, UnsafeOutputPath
+
+    root, outside = tmp_path / "output", tmp_path / "outside"
+    (root / "real/deep").mkdir(parents=True)
+    outside.mkdir()
+    (root / "out").symlink_to(outside)
+    (root / "in").symlink_to(root / "real")
+    (root / "real/up").symlink_to(outside)
+    (root / "page.html").symlink_to(outside / "page.html")
+    out = Output(root)
+    for rel in ["out/index.html", "out/new/index.html", "in/up/index.html", "real/up/x.html",
+                "in/deep/../up/y.html", "page.html", "../outside/z.html"]:  # fmt: skip
+        with pytest.raises(UnsafeOutputPath):
+            out.write(rel, "x")
+    assert list(outside.iterdir()) == []
+    for rel in ["in/a.html", "in/deep/b.html", "in/new/c.html", "real/deep/../d.html", "e.html"]:
+        path = out.write(rel, rel)
+        assert path == (root / rel).resolve() and path.read_text() == rel
+    assert sorted(p.name for p in (root / "real").rglob("*.html")) == ["a.html", "b.html",
+                                                                        "c.html", "d.html"]  # fmt: skip

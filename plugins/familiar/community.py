@@ -14,7 +14,7 @@ from typing import Any
 
 from .checks import run_checks
 from .errors import FieldError
-from .loading import find_content_files, load_file
+from .loading import find_content_files, load_file, resolved
 from .models import Event, Member, event_from_doc, member_from_doc
 from .output import write_atomic
 from .settings import FamiliarSettings
@@ -320,6 +320,7 @@ def load_members(settings: FamiliarSettings, ctx: dict[str, Any]) -> list[Loaded
     """Every profile file loaded, in file order: from the cache when unchanged, else parsed
     (in worker processes when there are many)."""
     root = settings.site_root
+    resolved.cache_clear()
     paths = find_content_files(settings.members_path)
     cache = ProfileCache(settings.cache_path, ctx)
     results: dict[Path, Loaded] = {}

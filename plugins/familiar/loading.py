@@ -8,6 +8,7 @@ member typed, and the models decide what each field means.
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -73,13 +74,21 @@ class _YamlProblem(Exception):
         self.message = message
 
 
+@functools.lru_cache(maxsize=64)
+def resolved(folder: Path) -> Path:
+    """`folder.resolve()`, remembered: the profiles of a folder share it, and resolving costs
+    a system call per part of the path (a second for ten thousand profiles). A build clears it
+    first (community.load_members), so a link changed between builds is followed anew."""
+    return folder.resolve()
+
+
 def display_path(path: Path, root: Path | None) -> str:
     """The path as a member would recognise it: relative to the site when possible."""
     if root is not None:
         try:
             # resolve the folder, not the file: a symbolic link is named where it sits, not
             # after the file it points to (which may be outside the site)
-            return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+            return (resolved(path.parent) / path.name).relative_to(resolved(root)).as_posix()
         except ValueError:
             pass
     return path.as_posix()

@@ -96,7 +96,7 @@ class Output:
             raise UnsafeOutputPath(f"refusing to write {rel!r}: not a file name")
         parent = self._folders.get(folder)
         if parent is None:
-            parent = (self.root / folder).resolve()
+            parent = self._resolved(folder)
             if parent != self.root and self.root not in parent.parents:
                 raise UnsafeOutputPath(f"refusing to write {rel!r} outside {self.root}")
             self._folders[folder] = parent
@@ -106,6 +106,19 @@ class Output:
         if target.is_symlink() and self.root not in target.resolve().parents:
             raise UnsafeOutputPath(f"refusing to write {rel!r} outside {self.root}")
         return target
+
+    def _resolved(self, folder: str) -> Path:
+        """`root/folder` resolved: the folder above it as resolved before (remembered), then
+        its last part followed if it is a link. As `Path.resolve` makes it, with one system
+        call for a new folder rather than one for each part of its path."""
+        up, _, name = folder.rpartition("/")
+        if name in ("", ".", "..") or (up and up.endswith("/")):
+            return (self.root / folder).resolve()
+        above = self._folders.get(up) if up else self.root
+        if above is None:
+            above = self._folders[up] = self._resolved(up)
+        path = above / name
+        return path.resolve() if path.is_symlink() else path
 
     def write(
         self,

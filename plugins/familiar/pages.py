@@ -469,7 +469,8 @@ def prune_caches(site: Site, out: Output) -> None:
 
 
 # On a big site these run in a second process beside the rest (lanes.py): they read only the
-# community, the photos in the output folder and the templates, and write their own files.
+# community, the photos in the output folder, the cached social card images and the templates,
+# and write their own files.
 LANE = (
     "directory_pages",
     "taxonomy_pages",
@@ -477,6 +478,7 @@ LANE = (
     "calendar_files",
     "badge_files",
     "vcards",
+    "social_cards",
 )
 LANE_AFTER = "photo_files"  # the lane starts once the photos are in the output folder
 LANE_BEFORE = "sitemap_and_robots"  # ... and is joined before the sitemap lists every page

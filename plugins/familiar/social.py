@@ -412,6 +412,8 @@ def social_cards(site: Site, out: Output) -> None:
             out.link(spec.rel, cached)  # cache files are named by their content: never changed
         else:
             todo.append(spec)
+    # kept by the process that made them (this may run in the build's second lane: lanes.py)
+    site.fragments_done("social")
     if not todo:
         return
     files = [str(_cache_file(site.settings, s)) for s in todo]
