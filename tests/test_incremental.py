@@ -231,3 +231,35 @@ def test_the_photo_index_forgets_photos_renamed_or_removed(site):
     site.build()
     assert names() == ["ann.png"]
     assert site.html("members/ann/").select_one("img.photo") is not None
+
+
+def test_listing_pages_made_from_kept_cards_equal_a_full_build(site, tmp_path):
+    """Cards' HTML is kept between builds by each card's key (listings.card_html). A member
+    added at the top makes every directory page again, mostly from kept cards, while another
+    member's card changes in the same build; a member who leaves the listings has their cards
+    forgotten. Each build equals a full build of the same content."""
+    from .quick_kit import assert_same_as_a_full_build, was_quick
+
+    small = {"FAMILIAR_PAGE_SIZE": 3, "FAMILIAR_BADGES": False}
+    names = ["Bo Bell", "Cy Cole", "Di Dunn", "Ed Eyre", "Flo Fox", "Gus Gray", "Hal Hart"]
+    for name in names:
+        site.member(name.split()[0].lower(), f"name: {name}\nbusiness: Shop\ninterests: [chess]")
+    site.build(**small)
+    kept = site.root / ".familiar-cache" / "fragments-cards.tsv"
+
+    def cards() -> set[str]:
+        return {line.split("\t")[0] for line in kept.read_text(encoding="utf-8").splitlines()[1:]}
+
+    slugs = [name.split()[0].lower() for name in names]
+    # kept by slug and lazy loading ("ed 0": three a page, none loads lazily)
+    assert {c.split()[0] for c in cards()} == set(slugs)
+    site.member("al", "name: Al Ames\ninterests: [chess]")
+    site.member("ed", "name: Ed Eyre\nbusiness: Bakery\ninterests: [chess]")
+    assert not was_quick(site, **small)
+    assert "Bakery" in site.html("page/2/").select_one('[data-slug="ed"]').get_text()
+    assert_same_as_a_full_build(site, tmp_path / "one", **small)
+    assert {c.split()[0] for c in cards()} == {"al", *slugs}
+    site.member("cy", "name: Cy Cole\nvisibility: unlisted\ninterests: [chess]")
+    site.build(**small)
+    assert_same_as_a_full_build(site, tmp_path / "two", **small)
+    assert {c.split()[0] for c in cards()} == {"al", *slugs} - {"cy"}

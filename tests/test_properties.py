@@ -66,3 +66,19 @@ def test_any_bytes_as_a_profile(data, suffix):
 @given(data=profiles)
 def test_any_bytes_as_an_event(data):
     _check(data, ".md", "events")
+
+
+@given(name=st.text())
+@example(name="  \u0301é\u0327lodie")  # combining marks first, then an accented letter
+@example(name="ßara")
+@example(name="\ufb01ona")  # the ligature fi
+@example(name="…")
+def test_a_names_letter_is_the_first_letter_or_digit_of_its_folded_form(name):
+    """text.index_letter folds one character at a time; it files each name as folding the
+    whole name would."""
+    from familiar.text import fold, index_letter
+
+    first = next((ch for ch in fold(name) if ch.isalnum()), None)
+    assert index_letter(name) == (
+        "#" if first is None else first.upper() if first.isascii() else first
+    )

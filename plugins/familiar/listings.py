@@ -7,9 +7,12 @@ of cards (the directory's search still covers everyone through /search.json).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from markupsafe import Markup
 
 from .models import Member
 from .output import Output
@@ -66,6 +69,9 @@ class Pager:
         return out
 
 
+CARDS = "cards"  # the name of the cards' kept HTML (pagecache.Fragments)
+
+
 def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     """`items` in runs of `size`; always at least one (possibly empty) page."""
     return [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
@@ -84,14 +90,32 @@ def pagers(base: str, count: int, url: Callable[[str], str]) -> list[Pager]:
     return [Pager(n, count, urls, paths) for n in range(1, count + 1)]
 
 
-def card(site: Site, m: Member) -> dict[str, Any]:
+class Card(dict[str, Any]):
+    """What the `card` macro reads: the member, their photo, placeholder colour and page's
+    address, each worked out when first read. A listing page whose cards' HTML is kept reads
+    only the member (ten thousand placeholder colours cost a second)."""
+
+    def __init__(self, site: Site, m: Member) -> None:
+        super().__init__(member=m)
+        self.site = site
+
+    def __missing__(self, key: str) -> Any:
+        m, site = self["member"], self.site
+        if key == "photo":
+            value: Any = site.photos.get(m.slug)
+        elif key == "placeholder_colour":
+            value = placeholder_colour(m.slug)
+        elif key == "url":
+            value = site.url(f"members/{m.slug}/")
+        else:
+            raise KeyError(key)
+        self[key] = value
+        return value
+
+
+def card(site: Site, m: Member) -> Card:
     """What the `card` macro reads: a listing needs no bio, vCard or QR code."""
-    return {
-        "member": m,
-        "photo": site.photos.get(m.slug),
-        "placeholder_colour": placeholder_colour(m.slug),
-        "url": site.url(f"members/{m.slug}/"),
-    }
+    return Card(site, m)
 
 
 def card_html(site: Site, m: Member, lazy: bool, letter: str | None = None) -> Any:
@@ -105,8 +129,27 @@ def card_html(site: Site, m: Member, lazy: bool, letter: str | None = None) -> A
     cache = site._memo.setdefault("card_html", {})
     key = (m.slug, lazy)
     if key not in cache:
-        cache[key] = macro(card(site, m), lazy=lazy)
+        if site.cache is None:  # a quick rebuild: a few cards
+            cache[key] = macro(card(site, m), lazy=lazy)
+        else:  # kept between builds by the card's key (JSON: a piece is one line)
+            piece = site.fragments(CARDS).get(
+                f"{m.slug} {int(lazy)}",
+                site.card_key(m),
+                lambda: json.dumps(str(macro(card(site, m), lazy=lazy)), ensure_ascii=False),
+            )
+            cache[key] = Markup(json.loads(piece))
     return cache[key]
+
+
+def cards_done(site: Site) -> None:
+    """After the last listing: keep the cards' HTML for the next build, those of members still
+    listed whose listings were not made again included, and let it go."""
+    site._memo.pop("card_html", None)
+    kept = site._memo.get("fragments", {}).get(CARDS)
+    if kept is not None:
+        listed = {m.slug for m in site.community.listed}
+        kept.keep_rest(lambda name: name.partition(" ")[0] in listed)
+        site.fragments_done(CARDS)
 
 
 def write_listing(

@@ -125,6 +125,13 @@ class Fragments:
         self.new[name] = (key, piece)
         return piece
 
+    def keep_rest(self, wanted: Callable[[str], bool]) -> None:
+        """Keep the pieces not asked for in this build whose name is `wanted` (a listing kept
+        as it was asks for none of its cards)."""
+        for name, hit in self.old.items():
+            if name not in self.new and wanted(name):
+                self.new[name] = hit
+
     def save(self) -> None:
         if self.new == self.old:
             return

@@ -279,6 +279,8 @@ def taxonomies(c: Community) -> list[tuple[str, list[Term], str]]:
 
 def taxonomy_pages(site: Site, out: Output) -> None:
     """/interests/, /categories/, /neighbourhoods/: an index each and a page per term."""
+    from .listings import cards_done, write_listing
+
     for kind, terms, title in taxonomies(site.community):
         index_key = digest("terms", kind, title, [(t.name, t.slug, len(t.members)) for t in terms])
         site.write_cached(
@@ -291,16 +293,14 @@ def taxonomy_pages(site: Site, out: Output) -> None:
             kind,
         )
         # a term shared by thousands is paginated like the directory (listings.py)
-        from .listings import write_listing
-
         for term in terms:
             base = f"{kind}/{term.slug}/"
             about = (kind, term.name, term.slug)
             write_listing(
                 site, out, base, "term.html", kind, term.members, about, term=term, kind=kind
             )
-    # term pages were the last to reuse cards' HTML (listings.card_html): let it go
-    site._memo.pop("card_html", None)
+    # term pages were the last to reuse cards' HTML (listings.card_html)
+    cards_done(site)
 
 
 def photo_files(site: Site, out: Output) -> None:

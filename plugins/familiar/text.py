@@ -68,10 +68,13 @@ def sort_key(name: str) -> tuple[int, str, str]:
 
 def index_letter(name: str) -> str:
     """The jump-bar heading a name files under: its first letter, unaccented and capital for
-    Latin names; the first character for other scripts."""
-    for ch in fold(name):
-        if ch.isalnum():
-            return ch.upper() if ch.isascii() else ch
+    Latin names; the first character for other scripts. The first letter or digit of
+    `fold(name)`, found by folding a character at a time (a directory asks for ten thousand):
+    folding keeps the order of all but the combining marks it drops."""
+    for char in name:
+        for ch in fold(char):
+            if ch.isalnum():
+                return ch.upper() if ch.isascii() else ch
     return "#"
 
 
