@@ -78,3 +78,27 @@ def test_a_producer_failing_in_the_lane_fails_the_build(demo_site, monkeypatch):
     with pytest.raises(Broken, match="second lane"):
         demo_site.build(FAMILIAR_WORKERS=2)
     assert not (demo_site.root / ".familiar-cache" / "build-stamp.json").exists()
+
+
+def test_member_pages_made_by_a_worker_send_their_rendered_bios_back(demo_site, monkeypatch):
+    """Member pages are rendered in a worker process when there are many; the bios it renders
+    come back to the build, which shows them again in directory.json without rendering them a
+    second time. The site is the one a build in one process makes."""
+    from familiar import text
+
+    one = build_fresh(demo_site, FAMILIAR_WORKERS=1)
+    monkeypatch.setattr(pages, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pages, "LANE_FROM", 1)
+    monkeypatch.setattr(text, "_rendered", {})  # nothing kept from the first build
+    (demo_site.root / ".familiar-cache" / "markdown.json").unlink()
+    here: list[str] = []  # what this process renders (the worker renders in its own)
+    render = text._render
+    monkeypatch.setattr(text, "_render", lambda source: here.append(source) or render(source))
+    two = build_fresh(demo_site, FAMILIAR_WORKERS=2)
+    assert [rel for rel in one if one[rel] != two.get(rel)] == [] and sorted(two) == sorted(one)
+    from familiar.loading import load_file
+
+    profiles = sorted((demo_site.content / "members").glob("*.md"))
+    bios = {load_file(p)[0].body.strip() for p in profiles} - {""}
+    assert len(bios) > 5 and here  # this process rendered events' descriptions, but no bio
+    assert [source for source in here if source.strip() in bios] == []

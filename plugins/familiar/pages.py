@@ -31,7 +31,14 @@ from .pagecache import Fragments, PageCache, TemplateCache, digest, fingerprint
 from .placeholders import placeholder_colour
 from .settings import FamiliarSettings, read_settings
 from .structured import member_extras
-from .text import index_letter, load_markdown_cache, render_markdown, save_markdown_cache
+from .text import (
+    index_letter,
+    keep_rendered,
+    load_markdown_cache,
+    render_markdown,
+    rendering,
+    save_markdown_cache,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -214,18 +221,20 @@ _FORK_SITE: Site | None = None
 PARALLEL_FROM = 200  # below this many stale pages, starting workers costs more than it saves
 
 
-def _render_in_child(slugs: list[str]) -> list[tuple[str, bool]]:
+def _render_in_child(slugs: list[str]) -> tuple[list[tuple[str, bool]], dict[str, str]]:
+    """Write the pages of `slugs`; (each page and whether it changed, the bios rendered)."""
     assert _FORK_SITE is not None
     site = _FORK_SITE
     out = Output(site.settings.output_path)
     by_slug = site.community.members_by_slug
     done = []
-    for slug in slugs:
-        rel = f"members/{slug}/index.html"
-        before = out.changed
-        out.write(rel, render_member(site, by_slug[slug]))
-        done.append((rel, out.changed > before))
-    return done
+    with rendering() as rendered:
+        for slug in slugs:
+            rel = f"members/{slug}/index.html"
+            before = out.changed
+            out.write(rel, render_member(site, by_slug[slug]))
+            done.append((rel, out.changed > before))
+    return done, rendered
 
 
 def member_pages(site: Site, out: Output) -> None:
@@ -242,7 +251,7 @@ def member_pages(site: Site, out: Output) -> None:
         else:
             stale.append(m)
     # while the second lane (write_site) runs, it has a core of its own; the pages are still
-    # rendered in a worker, which keeps ten thousand rendered bios out of the build's memory
+    # rendered in a worker, which keeps ten thousand rendered pages out of the build's memory
     lane = site.lane_running
     workers = min(site.settings.workers - lane, len(stale) // PARALLEL_FROM)
     if workers < 2 - lane:
@@ -256,11 +265,13 @@ def member_pages(site: Site, out: Output) -> None:
     _FORK_SITE = site
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for done in pool.map(_render_in_child, chunks):
+            for done, rendered in pool.map(_render_in_child, chunks):
                 for rel, changed in done:
                     out.keep(rel)
                     out.changed += changed
                     site.count("member")
+                # directory.json shows the bios too: not rendered twice
+                keep_rendered(rendered)
     finally:
         _FORK_SITE = None
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import cmarkgfm
@@ -93,6 +95,22 @@ def render_markdown(source: str) -> str:
     if html is None:
         html = _rendered[key] = _render(source)
     return html
+
+
+@contextlib.contextmanager
+def rendering() -> Iterator[dict[str, str]]:
+    """The Markdown rendered (not found kept) while in the block, by key: a worker process
+    sends them back to the build (keep_rendered), which would otherwise render them again."""
+    before = set(_rendered)
+    made: dict[str, str] = {}
+    yield made
+    made.update((k, html) for k, html in _rendered.items() if k not in before)
+
+
+def keep_rendered(rendered: dict[str, str]) -> None:
+    """Keep Markdown rendered in a worker process (rendering) as if rendered here."""
+    _rendered.update(rendered)
+    _used.update(rendered)
 
 
 def _render(source: str) -> str:
