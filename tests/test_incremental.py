@@ -248,7 +248,8 @@ def test_listing_pages_made_from_kept_cards_equal_a_full_build(site, tmp_path):
     kept = site.root / ".familiar-cache" / "fragments-cards.tsv"
 
     def cards() -> set[str]:
-        return {line.split("\t")[0] for line in kept.read_text(encoding="utf-8").splitlines()[1:]}
+        lines = kept.read_text(encoding="utf-8").splitlines()[1:-1]  # no print, no signature
+        return {line.split("\t")[0] for line in lines}
 
     slugs = [name.split()[0].lower() for name in names]
     # kept by slug and lazy loading ("ed 0": three a page, none loads lazily)
@@ -263,3 +264,35 @@ def test_listing_pages_made_from_kept_cards_equal_a_full_build(site, tmp_path):
     site.build(**small)
     assert_same_as_a_full_build(site, tmp_path / "two", **small)
     assert {c.split()[0] for c in cards()} == {"al", *slugs} - {"cy"}
+
+
+def test_cached_html_is_used_only_from_files_signed_here(site, tmp_path):
+    """Kept cards' HTML and rendered bios go into pages as they are. Cache files put there any
+    other way (say, in a pull request), in the right format but not signed with this machine's
+    key, are not used: the pages are made again, as a fresh build makes them."""
+    import json
+
+    from familiar.signing import MAC_BYTES
+
+    from .quick_kit import assert_same_as_a_full_build
+
+    for slug in ("ann", "bob", "cy"):
+        site.member(slug, f"name: {slug.title()} Ames\ninterests: [chess]", bio=f"I am **{slug}**.")
+    site.build()
+    cache = site.root / ".familiar-cache"
+    script = "<script>alert(1)</script>"
+    cards = cache / "fragments-cards.tsv"
+    lines = cards.read_text(encoding="utf-8").splitlines()
+    forged = [lines[0]] + [
+        "\t".join([*line.split("\t")[:2], json.dumps(f"<li>{script}</li>")]) for line in lines[1:-1]
+    ]
+    cards.write_text("\n".join([*forged, lines[-1]]) + "\n", encoding="utf-8")  # old signature
+    markdown = cache / "markdown.json"
+    data = json.loads(markdown.read_bytes()[MAC_BYTES:])
+    data["html"] = {key: script for key in data["html"]}
+    markdown.write_text(json.dumps(data), encoding="utf-8")  # unsigned
+    for name in ("build-stamp.json", "pages.json"):  # every page made again, with the caches
+        (cache / name).unlink()
+    site.build()
+    assert not [p for p in site.output.rglob("*.html") if "alert(1)" in p.read_text("utf-8")]
+    assert_same_as_a_full_build(site, tmp_path)

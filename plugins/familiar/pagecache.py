@@ -8,6 +8,8 @@ and the settings; when any of those change, every key is forgotten and everythin
 from __future__ import annotations
 
 import hashlib
+import hmac
+import itertools
 import json
 import logging
 import os
@@ -18,7 +20,7 @@ from typing import Any
 from jinja2.bccache import Bucket, BytecodeCache
 
 from .output import write_atomic
-from .signing import seal, unseal
+from .signing import machine_key, seal, unseal
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +89,9 @@ class PageCache:
         write_atomic(self.path, data)
 
 
+MAC_LINE = b"#mac\t"  # the last line of a Fragments file: its signature
+
+
 class Fragments:
     """Pieces of one-line text made per member (their entry in /search.json or
     /directory.json), kept between builds by key, so an index of ten thousand members is
@@ -95,6 +100,9 @@ class Fragments:
 
     Pieces are kept as UTF-8 bytes, one line each in the file (`name TAB key TAB piece`):
     tens of megabytes of text as Python strings would take up to four bytes a character.
+    The file ends with a line of this machine's mark (signing.py) over all the others: pieces
+    go into pages as they are (a card's HTML), so a file that came any other way, say in a
+    pull request, is never used.
     """
 
     def __init__(self, cache_dir: Path, name: str, print_: str) -> None:
@@ -104,12 +112,24 @@ class Fragments:
         self.new: dict[str, tuple[str, bytes]] = {}
         try:
             with self.path.open("rb") as f:
-                if f.readline().rstrip(b"\n") == print_.encode():
-                    for line in f:
-                        name, key, piece = line.rstrip(b"\n").split(b"\t", 2)
-                        self.old[name.decode()] = (key.decode(), piece)
+                mac = hmac.new(machine_key(), digestmod="sha256")
+                first = f.readline()
+                mac.update(first)
+                if first.rstrip(b"\n") != print_.encode():
+                    return
+                for line in f:
+                    if line.startswith(MAC_LINE):  # the last line: were they all ours?
+                        if not hmac.compare_digest(
+                            line[len(MAC_LINE) : -1], mac.hexdigest().encode()
+                        ):
+                            break
+                        return
+                    mac.update(line)
+                    name, key, piece = line.rstrip(b"\n").split(b"\t", 2)
+                    self.old[name.decode()] = (key.decode(), piece)
         except (OSError, ValueError, UnicodeDecodeError):
-            self.old = {}
+            pass
+        self.old = {}  # not read to its signed end: made again
 
     def get(self, name: str, key: str, make: Callable[[], str]) -> bytes:
         """The piece for `name` made from inputs hashed as `key`: kept, else `make()` (one
@@ -137,10 +157,15 @@ class Fragments:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+        mac = hmac.new(machine_key(), digestmod="sha256")
         with tmp.open("wb") as f:
-            f.write(self.print.encode() + b"\n")
-            for name, (key, piece) in self.new.items():
-                f.write(b"%s\t%s\t%s\n" % (name.encode(), key.encode(), piece))
+            for line in itertools.chain(
+                [self.print.encode() + b"\n"],
+                (b"%s\t%s\t%s\n" % (n.encode(), k.encode(), p) for n, (k, p) in self.new.items()),
+            ):
+                mac.update(line)
+                f.write(line)
+            f.write(MAC_LINE + mac.hexdigest().encode() + b"\n")
         os.replace(tmp, self.path)
 
 

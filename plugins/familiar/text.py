@@ -15,6 +15,7 @@ import cmarkgfm
 import nh3
 
 from .output import write_atomic
+from .signing import seal, unseal
 
 _SCRIPT_ORDER = ["LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "HEBREW", "ARABIC", "DEVANAGARI",
                  "BENGALI", "GURMUKHI", "GUJARATI", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM",
@@ -131,7 +132,9 @@ def _render(source: str) -> str:
 def load_markdown_cache(path: Path) -> None:
     """Reuse bios rendered by earlier builds (a cache made by another version is ignored)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # the HTML goes into pages as it is: only a file this machine signed (signing.py)
+        body = unseal(path.read_bytes())
+        data = json.loads(body) if body is not None else None
     except (OSError, ValueError):
         return
     if isinstance(data, dict) and data.get("version") == MARKDOWN_CACHE_VERSION:
@@ -142,7 +145,8 @@ def save_markdown_cache(path: Path) -> None:
     """Keep the bios this build used, for the next build."""
     keep = {k: _rendered[k] for k in _used if k in _rendered}
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps({"version": MARKDOWN_CACHE_VERSION, "html": keep}))
+    text = json.dumps({"version": MARKDOWN_CACHE_VERSION, "html": keep})
+    write_atomic(path, seal(text.encode("utf-8")))
 
 
 # bump when the Markdown extensions or the sanitiser's allowlist change
