@@ -413,11 +413,11 @@ def test_a_social_card_renamed_by_a_quick_build_keeps_the_manifest_sorted(
     line is replaced when the new name sorts to the same place, else the manifest is made
     anew; either way it is what output.manifest_text makes of the sorted list, which follows."""
     from familiar.output import MANIFEST, manifest_text
-    from familiar.quick import _manifest
+    from familiar.quick_files import manifest_renamed
 
     files = sorted([MANIFEST, "index.html", old, "social/members/ann-b-12.jpg", 'odd "name".html'])
     (tmp_path / MANIFEST).write_text(manifest_text(set(files) - {MANIFEST}))
-    made = _manifest(tmp_path, files, {old: new})
+    made = manifest_renamed(tmp_path, files, {old: new})
     assert files == sorted(files) and new in files and old not in files
     expected = manifest_text(set(files) - {MANIFEST})
     assert (made.decode() if isinstance(made, bytes) else made) == expected

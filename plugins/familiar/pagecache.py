@@ -20,7 +20,7 @@ from typing import Any
 from jinja2.bccache import Bucket, BytecodeCache
 
 from .output import write_atomic
-from .signing import machine_key, seal, unseal
+from .signing import seal, signer, unseal
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ class Fragments:
         self.new: dict[str, tuple[str, bytes]] = {}
         try:
             with self.path.open("rb") as f:
-                mac = hmac.new(machine_key(), digestmod="sha256")
+                mac = signer()
                 first = f.readline()
                 mac.update(first)
                 if first.rstrip(b"\n") != print_.encode():
@@ -157,7 +157,7 @@ class Fragments:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-        mac = hmac.new(machine_key(), digestmod="sha256")
+        mac = signer()
         with tmp.open("wb") as f:
             for line in itertools.chain(
                 [self.print.encode() + b"\n"],

@@ -58,7 +58,6 @@ that is not quick (nothing changed, or any other change) finds it and makes it a
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -70,7 +69,17 @@ from . import quick_terms as terms
 from .buildstamp import BuildStamp, stats_hash
 from .community import Community, ProfileCache, load_member
 from .models import Event, Member
-from .output import MANIFEST, Output, file_stats, manifest_text
+from .output import MANIFEST, Output, file_stats
+from .quick_files import (
+    DIRECTORY,
+    SEARCH,
+    Change,
+    NotQuick,
+    directory_patched,
+    manifest_renamed,
+    pieces_replaced,
+    search_moved,
+)
 from .settings import FamiliarSettings
 from .text import index_letter
 
@@ -81,8 +90,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_CHANGED = 20
-DIRECTORY = "directory.json"
-SEARCH = "search.json"
 # Fields that show only in the member's own files (their page, vCard and directory.json line;
 # the bio also in the members feed)
 LOCAL_FIELDS = ("bio", "bio_line", "looking_for", "website", "email", "show_email")
@@ -103,11 +110,6 @@ CARD_FIELDS = (
 EVENT_FIELDS = ("attending",)
 SHOWN = LOCAL_FIELDS + CARD_FIELDS + terms.TERM_FIELDS + EVENT_FIELDS
 _FIELDS = tuple(f.name for f in dataclasses.fields(Member) if f.name != "lines")
-Change = list[tuple[bytes, bytes]]  # the ways a piece of a page may read now, each with the new
-
-
-class NotQuick(Exception):
-    """This build cannot be a quick one (the reason is the message): it runs in full."""
 
 
 @dataclass
@@ -232,7 +234,7 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
     out = Output(root)
     renamed = _write(settings, out, base, state, edits, plan)
     if renamed:  # social cards drawn anew: the list of files and the manifest follow
-        out.write(MANIFEST, _manifest(root, files, renamed), compare=False)
+        out.write(MANIFEST, manifest_renamed(root, files, renamed), compare=False)
         state["files"] = "\0".join(files)
         for old_rel in renamed:
             (root / old_rel).unlink(missing_ok=True)
@@ -262,41 +264,6 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
         out.changed,
     )
     return out.changed
-
-
-def _manifest(root: Path, files: list[str], renamed: dict[str, str]) -> bytes | str:
-    """The manifest (output.manifest_text) with the files `renamed` (old -> new name) in the
-    build's sorted list of `files`, which follows. A social card's new name differs from the
-    old only in its key, so it usually sorts to the same place: then its line of the manifest
-    is replaced; else the list is sorted and the manifest made anew (0.12 s at 10,000)."""
-    try:
-        data = (root / MANIFEST).read_bytes()
-        anew = False
-    except OSError:
-        data, anew = b"", True
-    for old_rel, new_rel in renamed.items():
-        if old_rel not in files or new_rel in files:
-            raise NotQuick(f"{old_rel} is not as the last build left it")
-        i = files.index(old_rel)
-        files[i] = new_rel
-        line = b"\n" + json.dumps(old_rel).encode("utf-8")
-        at = data.find(line)
-        end = at + len(line)
-        if (
-            anew
-            or not (i == 0 or files[i - 1] < new_rel)
-            or not (i + 1 == len(files) or new_rel < files[i + 1])
-            or at < 0
-            or data[end : end + 1] not in (b",", b"\n")
-            or data.find(line, end) >= 0
-        ):
-            anew = True
-            continue
-        data = data[:at] + b"\n" + json.dumps(new_rel).encode("utf-8") + data[end:]
-    if anew:
-        files.sort()
-        return manifest_text(set(files) - {MANIFEST})
-    return data
 
 
 def _site(
@@ -415,7 +382,11 @@ def _write(
         at = order.index(moved[0].slug)
         after = order[at + 1] if at + 1 < len(order) else None
         (edit,) = edits
-        patched[SEARCH] = (_search_moved(settings, was, now, edit, after), True)
+        ((old_entry, new_entry),) = _search_change(was, now, edit)
+        patched[SEARCH] = (
+            search_moved(settings.output_path / SEARCH, old_entry, new_entry, after),
+            True,
+        )
     coming = dict(state["coming"])
     for event in events.values():
         paths = event_paths(event)
@@ -428,11 +399,10 @@ def _write(
         writes["events/index.html"] = index_page(now, index_lists(now, coming))
         state["coming"] = coming
     if lines or events:
-        data = (settings.output_path / DIRECTORY).read_bytes()
         # an event's line lists its attendees in the order its pages show them
         shown = {slug: json_line(event_json(now, e)).encode("utf-8") for slug, e in events.items()}
         move = (moved[0].slug, after) if moved else None
-        patched[DIRECTORY] = _patched(data, lines, shown, move)
+        patched[DIRECTORY] = directory_patched(settings.output_path / DIRECTORY, lines, shown, move)
     entries = _feed(state, "feed", {e.after.slug: e.after for e in edits},
                     lambda m: member_feed_entry(now, m))  # fmt: skip
     if entries is not None:
@@ -441,7 +411,7 @@ def _write(
     if entries is not None:
         writes[EVENTS_FEED] = events_feed_bytes(now, entries)
     for rel, changes in patches.items():
-        patched[rel] = _replaced(settings.output_path / rel, changes)
+        patched[rel] = pieces_replaced(settings.output_path / rel, changes)
     for rel, data in writes.items():
         out.write(rel, data)
     for rel, (pieces, changed) in patched.items():
@@ -534,120 +504,3 @@ def _search_change(was: Site, now: Site, edit: _Edit) -> Change:
         return _compact(member_entry(site, m, facet_slugs(site.community))).encode("utf-8")
 
     return [(entry(was, edit.before), entry(now, edit.after))]
-
-
-def _search_moved(
-    settings: FamiliarSettings, was: Site, now: Site, edit: _Edit, after: str | None
-) -> list[bytes | memoryview]:
-    """search.json with the entry of the member of `edit`, whose name moved, cut from its old
-    place and made again before the entry of `after` (the member now after them in the
-    directory; None: at the end), in pieces of the file.
-
-    The members' entries are compact JSON objects of strings and lists of strings, written as
-    search.index_text writes them, each with `"slug":<slug>,"text":` once. An entry starts with
-    `{"` and a key; in the list of members, `{"` is found elsewhere only at the end of a string
-    that ends in `{` (a quote inside a string is written `\\"`), and is then followed by `,`,
-    `]` or `}`. The entry cut must be exactly the one the last build made."""
-    data = (settings.output_path / SEARCH).read_bytes()
-    head = b'"members":['
-    start, end = data.find(head) + len(head), data.rfind(b'],"root":')
-    old, new = _search_change(was, now, edit)[0]
-    at = data.find(old, start, end)
-    if start < len(head) or at < 0 or data.find(old, at + 1, end) >= 0:
-        raise NotQuick(f"{edit.before.slug}'s entry is not in {SEARCH} once")
-    stop = at + len(old)
-    if data[stop : stop + 1] == b",":  # the entry and its comma go
-        cut = (at, stop + 1)
-    elif stop == end and data[at - 1 : at] == b",":  # the last: the comma before it goes
-        cut = (at - 1, stop)
-    else:
-        raise NotQuick(f"{SEARCH} is not as the last build made it")
-    if after is None:
-        put, piece = end, b"," + new
-    else:
-        mark = b'"slug":' + json.dumps(after, ensure_ascii=False).encode("utf-8") + b',"text":'
-        found = put = data.find(mark, start, end)
-        while put >= 0 and (put == found or data[put + 2 : put + 3] in b",]}"):
-            put = data.rfind(b'{"', start, put)
-        if found < 0 or put < 0 or data.find(mark, found + 1, end) >= 0:
-            raise NotQuick(f"{after} is not in {SEARCH} once")
-        piece = new + b","
-    if cut[0] < put < cut[1]:
-        raise NotQuick(f"{SEARCH} is not as the last build made it")
-    view = memoryview(data)
-    if put <= cut[0]:
-        return [view[:put], piece, view[put : cut[0]], view[cut[1] :]]
-    return [view[: cut[0]], view[cut[1] : put], piece, view[put:]]
-
-
-def _replaced(path: Path, changes: list[Change]) -> tuple[list[bytes], bool]:
-    """The file at `path` with each change made, and whether that changed it: of the ways a
-    change lists, exactly one must be in the file, exactly once (else NotQuick: the page is
-    not as the last build made it)."""
-    data = path.read_bytes()
-    changed = False
-    for ways in changes:
-        found = {old: new for old, new in ways if old in data}
-        if len(found) != 1 or data.count(next(iter(found))) != 1:
-            raise NotQuick(f"{path.name}: a card or entry to replace is not there just once")
-        ((old, new),) = found.items()
-        data = data.replace(old, new)
-        changed |= old != new
-    return [data], changed
-
-
-def _patched(
-    data: bytes,
-    lines: dict[str, bytes],
-    events: dict[str, bytes],
-    move: tuple[str, str | None] | None = None,
-) -> tuple[list[bytes | memoryview], bool]:
-    """directory.json with the lines of members and of events (one a line, members first:
-    exports.directory_text) replaced by `lines` and `events`, in pieces (ten thousand members
-    make tens of megabytes: not copied), and whether that changed it. `move`: a member whose
-    line moves to before the line of another (None: to the end), with the commas between
-    members as they must be."""
-    cuts = []
-    changed = False
-    split = data.find(b'\n],\n"events": [\n')
-    if split < 0:
-        raise NotQuick(f"{DIRECTORY} has no events")
-
-    def find(slug: str, at: int) -> int:
-        """Where the line of `slug` starts (after `at`, in its section)."""
-        mark = b'\n{"slug": ' + json.dumps(slug, ensure_ascii=False).encode("utf-8") + b","
-        start = data.find(mark, at)
-        if start < 0 or (at == 0 and start > split):
-            raise NotQuick(f"{slug} is not in {DIRECTORY}")
-        return start + 1
-
-    for slug, line, at in [*((s, x, 0) for s, x in lines.items()),
-                           *((s, x, split) for s, x in events.items())]:  # fmt: skip
-        start = find(slug, at)
-        end = data.index(b"\n", start)
-        if move and slug == move[0]:
-            if data[end - 1 : end] == b",":  # the line and its comma go
-                cuts.append((start, end + 1, b""))
-            elif data[start - 2 : start] == b",\n":  # the last: the comma before it goes
-                cuts.append((start - 2, end, b""))
-            else:
-                raise NotQuick(f"{DIRECTORY} is not as the last build made it")
-            if move[1] is None:
-                cuts.append((split, split, b",\n" + line))
-            else:
-                here = find(move[1], 0)
-                cuts.append((here, here, line + b",\n"))
-            changed = True
-            continue
-        if data[end - 1 : end] == b",":  # the comma between members stays
-            end -= 1
-        cuts.append((start, end, line))
-        changed |= data[start:end] != line
-    view = memoryview(data)
-    pieces: list[bytes | memoryview] = []
-    at = 0
-    for start, end, line in sorted(cuts):
-        pieces += [view[at:start], line]
-        at = end
-    pieces.append(view[at:])
-    return pieces, changed

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from .community import TERM_KINDS, Term, term_name
 from .listings import chunks, page_path, pagers
+from .quick_files import NotQuick
 from .text import index_letter, sort_key, taxonomy_key
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def listing(base: dict[str, Any], state: dict[str, Any], folder: str) -> list[st
     last full build may have changed it)."""
     text = state["listings"].get(folder, base["listings"].get(folder))
     if text is None:
-        raise _not_quick(f"{folder} is not a listing of the last build")
+        raise NotQuick(f"{folder} is not a listing of the last build")
     return text.split("\0") if text else []
 
 
@@ -61,12 +62,6 @@ def listings_of(m: Member, slug_maps: tuple[dict[str, str], ...]) -> list[str]:
     if m.neighbourhood:
         folders.append(f"neighbourhoods/{places[m.neighbourhood]}/")
     return list(dict.fromkeys(folders))
-
-
-def _not_quick(reason: str) -> Exception:
-    from .quick import NotQuick
-
-    return NotQuick(reason)
 
 
 def page_count(members: int, size: int) -> int:
@@ -117,7 +112,7 @@ def plan(
                 for value in values:
                     key = taxonomy_key(value)
                     if key not in table:
-                        raise _not_quick(f"{after.source}: {value!r} would be a new term")
+                        raise NotQuick(f"{after.source}: {value!r} would be a new term")
                     slug, counts = table[key]
                     counts = dict(counts)
                     counts[value] = counts.get(value, 0) + sign
@@ -135,26 +130,26 @@ def plan(
                 members = result.listings.get(folder) or listing(base, state, folder)
                 if key in old_keys:
                     if after.slug not in members:
-                        raise _not_quick(f"{after.slug} is not on {folder}")
+                        raise NotQuick(f"{after.slug} is not on {folder}")
                     members = [s for s in members if s != after.slug]
                 else:
                     if after.slug in members:
-                        raise _not_quick(f"{after.slug} is on {folder} already")
+                        raise NotQuick(f"{after.slug} is on {folder} already")
                     if place is None:
                         place = {s: i for i, s in enumerate(current_order(base, state)[0])}
                     members = sorted([*members, after.slug], key=place.__getitem__)
                 if not members:
-                    raise _not_quick(f"{folder} would have no members")
+                    raise NotQuick(f"{folder} would have no members")
                 result.listings[folder] = members
                 result.kinds.add(kind)
     size = settings.page_size
     for folder, members in result.listings.items():
         if page_count(len(members), size) != page_count(len(listing(base, state, folder)), size):
-            raise _not_quick(f"{folder} would have another number of pages")
+            raise NotQuick(f"{folder} would have another number of pages")
     for kind, key in result.spelt:
         counts, was = result.terms[kind][key][1], state["terms"][kind][key][1]
         if not counts or term_name(counts) != term_name(was):
-            raise _not_quick(f"the name of {kind} {key!r} would change")
+            raise NotQuick(f"the name of {kind} {key!r} would change")
     return result
 
 
@@ -197,10 +192,10 @@ def plan_moves(
     if not moving:
         return
     if len(edits) > 1:
-        raise _not_quick("a name moves in the directory's order beside other edits")
+        raise NotQuick("a name moves in the directory's order beside other edits")
     ((before, after, i),) = moving
     if any(values_of(before) != values_of(after) for _, values_of in TERM_KINDS):
-        raise _not_quick("a name moves in the directory's order and terms change")
+        raise NotQuick("a name moves in the directory's order and terms change")
     shown = {slug: m.name for slug, m in state["members"].items()}  # before this edit
     was = [shown.get(slug, name) for slug, name in zip(order, kept, strict=True)]
     rest = [(slug, name, src) for slug, name, src in zip(order, was, sources, strict=True)
@@ -222,7 +217,7 @@ def plan_moves(
     for folder in listings_of(after, result.slug_maps):
         members = listing(base, state, folder)
         if after.slug not in members:
-            raise _not_quick(f"{after.slug} is not on {folder or 'the directory'}")
+            raise NotQuick(f"{after.slug} is not on {folder or 'the directory'}")
         new = sorted(members, key=place.__getitem__)
         a, b = members.index(after.slug), new.index(after.slug)
         result.listings[folder] = new
@@ -239,14 +234,14 @@ def plan_moves(
     was_letters = state.get("letters") or base["letters"]
     listed = listing(base, state, "")
     if len(was_letters) != len(listed):
-        raise _not_quick("the records of the directory's letters do not match")
+        raise NotQuick("the records of the directory's letters do not match")
     letters = list(was_letters)
     letters.pop(listed.index(after.slug))
     letters.insert(result.listings[""].index(after.slug), index_letter(after.name))
     result.letters = letters
     result.jump = jump(letters)
     if jump(was_letters) != result.jump:
-        raise _not_quick("the directory's jump bar would change")
+        raise NotQuick("the directory's jump bar would change")
 
 
 def terms_of(
@@ -287,7 +282,7 @@ def cards_on(site: Site, folder: str, numbers: Iterable[int]) -> dict[str, str]:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as e:
-            raise _not_quick(f"{path.name} of {folder} cannot be read: {e}") from e
+            raise NotQuick(f"{path.name} of {folder} cannot be read: {e}") from e
         at = _next_card(text, 0)
         place = 0
         while at >= 0:
@@ -302,7 +297,7 @@ def cards_on(site: Site, folder: str, numbers: Iterable[int]) -> dict[str, str]:
                 card = f"{CARD_START}{head}{card[body:]}"
             # a theme whose cards load lazily in another way or place cannot be read so
             if (LAZY in card) != (place > LAZY_AFTER and PHOTO in card):
-                raise _not_quick(f"the cards of {folder} are not as quick_terms.py reads them")
+                raise NotQuick(f"the cards of {folder} are not as quick_terms.py reads them")
             found[slug] = card.replace(LAZY + ">", ">")
             at = _next_card(text, end)
     return found
@@ -317,7 +312,7 @@ def with_letter(card: str, slug: str, heading: str) -> str:
     """A card as the directory shows it first under a letter, with that letter's `heading`."""
     head = f'{CARD_START}{slug}">\n'
     if not card.startswith(head):
-        raise _not_quick(f"the card of {slug} is not as quick_terms.py reads cards")
+        raise NotQuick(f"the card of {slug} is not as quick_terms.py reads cards")
     return f'{LETTER_START}{slug}">\n{heading}{card[len(head) :]}'
 
 
@@ -334,7 +329,7 @@ def check_cards(card: Callable[[Member, bool], str], members: Iterable[Member]) 
             or lazy(now) != later
             or later.replace(LAZY + ">", ">") != now
         ):
-            raise _not_quick("the theme's cards are not as quick_terms.py reads them")
+            raise NotQuick("the theme's cards are not as quick_terms.py reads them")
 
 
 def lazy(card: str) -> str:
@@ -370,7 +365,7 @@ def listing_pages(
             rest = plain[len(f'{CARD_START}{m.slug}">\n') :]
             found = lettered[len(f'{LETTER_START}{m.slug}">\n') : len(lettered) - len(rest)]
             if with_letter(plain, m.slug, found) != lettered:
-                raise _not_quick("the theme's letter headings are not as quick_terms.py reads them")
+                raise NotQuick("the theme's letter headings are not as quick_terms.py reads them")
             headings[letter] = found
         return headings[letter]
 
@@ -390,7 +385,7 @@ def listing_pages(
             if c.slug in edited:
                 return Markup(card(edited[c.slug], lazy_, letter))
             if c.slug not in kept:
-                raise _not_quick(f"the card of {c.slug} is not on {folder or 'the directory'}")
+                raise NotQuick(f"the card of {c.slug} is not on {folder or 'the directory'}")
             text = lazy(kept[c.slug]) if lazy_ else kept[c.slug]
             return Markup(with_letter(text, c.slug, heading(letter)) if letter else text)
 

@@ -38,6 +38,12 @@ def _key_at(path: Path) -> bytes:
         return key
 
 
+def signer() -> hmac.HMAC:
+    """This machine's mark, made a piece at a time (`update`) over a file written or read a
+    line at a time: the mark `seal` puts in front of a whole body."""
+    return hmac.new(machine_key(), digestmod="sha256")
+
+
 def seal(body: bytes, key: bytes | None = None) -> bytes:
     """`body` with this machine's mark in front."""
     return hmac.digest(key or machine_key(), body, "sha256") + body
