@@ -122,7 +122,12 @@ def test_warnings_are_repeated_when_nothing_changed(two):
         "output",
         "-v",
     ]
-    runs = [subprocess.run(pelican, cwd=two.root, capture_output=True, text=True) for _ in "12"]
+    # wide enough that the log's lines are not wrapped (and split) at the source column
+    env = {**os.environ, "COLUMNS": "2000"}
+    runs = [
+        subprocess.run(pelican, cwd=two.root, capture_output=True, text=True, env=env)
+        for _ in "12"
+    ]
     assert [r.returncode for r in runs] == [0, 0]
     assert NOTHING not in runs[0].stdout + runs[0].stderr
     second = " ".join((runs[1].stdout + runs[1].stderr).split())

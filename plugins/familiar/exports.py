@@ -449,15 +449,3 @@ def directory_json(site: Site, out: Output) -> None:
     """/directory.json: the public fields of listed members and of events (docs/directory-json.md)."""
     out.write("directory.json", directory_text(site))
     site.fragments_done("directory")
-
-
-def _register() -> None:
-    from .pages import PRODUCERS
-
-    # sitemap last: it lists only pages the other producers wrote
-    for produce in (vcards, members_feed, events_feed, directory_json, sitemap_and_robots):
-        if produce not in PRODUCERS:
-            PRODUCERS.append(produce)
-
-
-_register()

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from .errors import FieldError
+from .settings import is_content_name
 
 try:  # libyaml's parser is several times faster; the pure one behaves the same
     _Parser = yaml.CSafeLoader
@@ -27,7 +28,6 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 4
 MAX_NODES = 2000
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CONTENT_SUFFIXES = (".md", ".yaml", ".yml")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 Value = str | None | list["Node"] | dict[str, "Node"]
@@ -102,14 +102,6 @@ def find_content_files(folder: Path) -> list[Path]:
     with os.scandir(folder) as entries:
         names = sorted(e.name for e in entries)
     return [folder / name for name in names if is_content_name(name)]
-
-
-def is_content_name(name: str) -> bool:
-    """Whether a file name is a profile's or an event's: a content suffix, and not README."""
-    stem, dot, suffix = name.rpartition(".")
-    return (
-        bool(dot and stem) and f".{suffix.lower()}" in CONTENT_SUFFIXES and stem.upper() != "README"
-    )
 
 
 def load_file(path: Path, root: Path | None = None) -> tuple[RawDoc, list[FieldError]]:

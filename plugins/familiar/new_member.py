@@ -17,8 +17,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from . import cli
 from .community import load_community
 from .fields import Invalid
-from .loading import CONTENT_SUFFIXES, SLUG_RE, Node, display_path, load_file
+from .loading import SLUG_RE, Node, display_path, load_file
 from .models import MEMBER_FIELDS, PHOTO_SUFFIXES, member_from_doc
+from .settings import CONTENT_SUFFIXES
 from .text import slugify
 
 log = logging.getLogger(__name__)

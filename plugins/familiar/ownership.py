@@ -27,8 +27,9 @@ from . import cli
 from .errors import FieldError
 from .fields import Invalid
 from .handles import NETWORKS
-from .loading import CONTENT_SUFFIXES, SLUG_RE, RawDoc, load_file
+from .loading import SLUG_RE, RawDoc, load_file
 from .models import EVENT_FIELDS, MEMBER_FIELDS, PHOTO_SUFFIXES
+from .settings import CONTENT_SUFFIXES
 
 log = logging.getLogger(__name__)
 

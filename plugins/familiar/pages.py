@@ -20,16 +20,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from . import photos as photo_pipeline
 from .badges import badge_files
-from .buildstamp import BuildStamp
 from .community import Community, Term, load_community
 from .errors import ContentErrors, FieldError
 from .events import attendees, event_pages, is_upcoming, member_events, where_to_meet
 from .ics import calendar_files
 from .models import Member
-from .output import MANIFEST, Output
+from .output import Output
 from .pagecache import Fragments, PageCache, TemplateCache, digest, fingerprint
 from .placeholders import placeholder_colour
-from .settings import FamiliarSettings, read_settings
+from .settings import FamiliarSettings
 from .structured import member_extras
 from .text import (
     index_letter,
@@ -360,74 +359,28 @@ PRODUCERS: list[Producer] = [
 ]
 
 
+# the other modules' producers, after these and in this order (the sitemap lists only pages the
+# producers before it wrote; the search index comes last)
+from .exports import (  # noqa: E402
+    directory_json,
+    events_feed,
+    members_feed,
+    sitemap_and_robots,
+    vcards,
+)
+from .search import search_index  # noqa: E402
+from .social import social_cards  # noqa: E402
+
+PRODUCERS += [social_cards, vcards, members_feed, events_feed, directory_json,
+              sitemap_and_robots, search_index]  # fmt: skip
+
+
 def check_nothing_lost(site: Site) -> None:
     """Every member to publish got a page: the count in equals the count out."""
     expected = len(site.community.published)
     got = site.pages.get("member", 0)
     if got != expected:
         raise LostMembers(f"{expected} members to publish but {got} member pages were written")
-
-
-class FamiliarGenerator:
-    """Pelican generator for the directory; created by Pelican through `get_generators`."""
-
-    def __init__(
-        self, context: dict, settings: dict, path: str, theme: str, output_path: str, **_: Any
-    ) -> None:
-        self.context = context
-        self.settings = read_settings(settings)
-        self.site: Site | None = None
-        self.stamp: BuildStamp | None = None
-        from .quick_records import PENDING
-
-        PENDING.clear()  # records of an earlier build in this process that did not finish
-
-    def generate_context(self) -> None:
-        stamp = BuildStamp(self.settings)
-        last = stamp.current()
-        if last is not None:
-            # the same inputs as the last good build, whose output is all still there: the
-            # build would write the same bytes, so it writes nothing (and says what it said)
-            stamp.repeat_warnings()
-            logger.info(
-                "Familiar: nothing changed since the last build (%s member pages); "
-                "the output folder is up to date",
-                last.get("member_pages", "?"),
-            )
-            return
-        from . import quick, quick_records
-
-        try:
-            quick.quick_build(self.settings, stamp)
-            return
-        except quick.NotQuick as e:
-            logger.debug("Familiar: a full build: %s", e)
-        except Exception as e:  # a full build makes the same site: slower, never wrong
-            logger.warning("Familiar: the quick rebuild failed (%r); building in full", e)
-        stamp.forget()
-        quick_records.forget(self.settings)
-        self.stamp = stamp
-        site = build_site(self.settings)
-        self.site = site
-        self.context["familiar"] = site.community
-
-    def generate_output(self, writer: Any = None) -> None:
-        if self.site is None:  # nothing changed (generate_context said so)
-            return
-        out = Output(self.settings.output_path)
-        write_site(self.site, out)
-        if self.stamp is not None:
-            self.stamp.save(
-                out.written | {MANIFEST},
-                {
-                    "member_pages": self.site.pages.get("member", 0),
-                    "warnings": [str(w) for w in self.site.warnings],
-                },
-                out.seen,
-            )
-            from .quick_records import record_full_build
-
-            record_full_build(self.site, self.stamp)
 
 
 def build_site(settings: FamiliarSettings) -> Site:

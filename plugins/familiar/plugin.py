@@ -1,14 +1,12 @@
-"""register(): connects Familiar to Pelican's signals, nothing else."""
+"""register(): connects Familiar to Pelican's signals, nothing else (and imports little: the
+generator imports the page makers only for a build that has work to do)."""
 
 from __future__ import annotations
 
 from pelican import signals
 
-# importing these modules registers their producers (search.json, exports, social cards)
-from . import exports, search, social  # noqa: F401
-from .pages import FamiliarGenerator
+from .generator import FamiliarGenerator, save_pending
 from .pelican_settings import configure
-from .quick_records import save_pending
 
 
 def get_generators(pelican_object: object) -> type[FamiliarGenerator]:

@@ -22,15 +22,17 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import pages
 from .community import Community, Term
 from .models import Member
 from .output import Output
 from .pagecache import digest
 from .placeholders import placeholder_colour
 from .text import fold
+
+if TYPE_CHECKING:
+    from .pages import Site
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +63,7 @@ def search_text(m: Member) -> str:
     return " ".join(p for p in parts if p)
 
 
-def member_entry(site: pages.Site, m: Member, slugs: dict[str, dict[str, str]]) -> dict[str, Any]:
+def member_entry(site: Site, m: Member, slugs: dict[str, dict[str, str]]) -> dict[str, Any]:
     """One listed member as the index shows it; facet values are the static pages' slugs."""
     entry: dict[str, Any] = {
         "slug": m.slug,
@@ -78,7 +80,7 @@ def member_entry(site: pages.Site, m: Member, slugs: dict[str, dict[str, str]]) 
     return {k: v for k, v in entry.items() if v is not None}
 
 
-def card_photo(site: pages.Site, m: Member) -> dict[str, str]:
+def card_photo(site: Site, m: Member) -> dict[str, str]:
     """The photo a result card shows: a path stem, else a placeholder colour and initials."""
     photo = site.photos.get(m.slug)
     if photo and photo.variants:
@@ -90,7 +92,7 @@ def card_photo(site: pages.Site, m: Member) -> dict[str, str]:
     return {"ph": placeholder_colour(m.slug), "initials": m.initials}
 
 
-def facet_entries(site: pages.Site, terms: list[Term], kind: str) -> list[dict[str, Any]]:
+def facet_entries(site: Site, terms: list[Term], kind: str) -> list[dict[str, Any]]:
     return [
         {
             "slug": t.slug,
@@ -107,7 +109,7 @@ def facet_slugs(community: Community) -> dict[str, dict[str, str]]:
     return {facet: getattr(community, method)() for facet, (_, method) in FACETS.items()}
 
 
-def facet_maps(site: pages.Site) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
+def facet_maps(site: Site) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
     """Per facet: term text -> slug, and the index's list of terms with counts."""
     community = site.community
     slugs = facet_slugs(community)
@@ -118,7 +120,7 @@ def facet_maps(site: pages.Site) -> tuple[dict[str, dict[str, str]], dict[str, A
     return slugs, facets
 
 
-def build_index(site: pages.Site) -> dict[str, Any]:
+def build_index(site: Site) -> dict[str, Any]:
     """The whole index: listed members in directory order, and every facet's terms with counts."""
     community = site.community
     slugs, facets = facet_maps(site)
@@ -136,7 +138,7 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def index_text(site: pages.Site) -> bytes:
+def index_text(site: Site) -> bytes:
     """/search.json's text: exactly `_compact(build_index(site))`, but each member's entry is
     kept between builds by the inputs it is made from (their card and the slugs of their terms),
     so a rebuild at ten thousand members makes only the entries that changed."""
@@ -162,12 +164,9 @@ def index_text(site: pages.Site) -> bytes:
     )
 
 
-def search_index(site: pages.Site, out: Output) -> None:
+def search_index(site: Site, out: Output) -> None:
     """Producer: write /search.json (compact: it is downloaded by every directory visit)."""
     data = index_text(site)
     out.write(INDEX_PATH, data)
     site.fragments_done("search")
     logger.debug("search index: %d bytes", len(data))
-
-
-pages.PRODUCERS.append(search_index)

@@ -142,3 +142,16 @@ def read_settings(settings: dict[str, Any]) -> FamiliarSettings:
 
 def setting_names() -> list[str]:
     return [f.name for f in fields(FamiliarSettings)]
+
+
+# the files under content/ that are profiles or events (the build stamp needs no more than this
+# of the loader, which imports the YAML parser)
+CONTENT_SUFFIXES = (".md", ".yaml", ".yml")
+
+
+def is_content_name(name: str) -> bool:
+    """Whether a file name is a profile's or an event's: a content suffix, and not README."""
+    stem, dot, suffix = name.rpartition(".")
+    return (
+        bool(dot and stem) and f".{suffix.lower()}" in CONTENT_SUFFIXES and stem.upper() != "README"
+    )

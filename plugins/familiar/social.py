@@ -428,15 +428,6 @@ def social_cards(site: Site, out: Output) -> None:
     logger.info("Familiar: drew %d social cards", len(todo))
 
 
-def _register() -> None:
-    from .pages import PRODUCERS
-
-    if social_cards not in PRODUCERS:
-        PRODUCERS.append(social_cards)
-
-
-_register()
-
 __all__ = ["CardSpec", "event_card", "member_card", "render", "social_cards"]
 
 
