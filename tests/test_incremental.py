@@ -125,8 +125,7 @@ def test_warnings_are_repeated_when_nothing_changed(two):
     # wide enough that the log's lines are not wrapped (and split) at the source column
     env = {**os.environ, "COLUMNS": "2000"}
     runs = [
-        subprocess.run(pelican, cwd=two.root, capture_output=True, text=True, env=env)
-        for _ in "12"
+        subprocess.run(pelican, cwd=two.root, capture_output=True, text=True, env=env) for _ in "12"
     ]
     assert [r.returncode for r in runs] == [0, 0]
     assert NOTHING not in runs[0].stdout + runs[0].stderr

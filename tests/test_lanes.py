@@ -41,6 +41,27 @@ def test_a_build_in_two_lanes_makes_the_same_site(demo_site, monkeypatch, caplog
     assert any(rel.endswith(".vcf") and f'"{rel}"' in manifest for rel in two)
 
 
+def test_the_lane_reads_photos_from_the_cache_not_the_output_folder(demo_site, monkeypatch):
+    """The lane starts before the photos are linked into the output folder (the first process
+    links them meanwhile): social cards drawn and vCards made in the lane take the faces from
+    the photo cache. Here the photos are linked only after the lane has finished, into a fresh
+    output folder with no social cards kept: the site is still the one-process build's."""
+    social = demo_site.root / ".familiar-cache" / "social"
+    shutil.rmtree(social, ignore_errors=True)
+    one = build_fresh(demo_site, FAMILIAR_WORKERS=1)
+    monkeypatch.setattr(pages, "LANE_FROM", 1)
+    order = [p for p in pages.PRODUCERS if p.__name__ != "photo_files"]
+    after = [p.__name__ for p in order].index(pages.LANE_BEFORE)  # the lane is joined there
+    monkeypatch.setattr(pages, "PRODUCERS", [*order[: after + 1], pages.photo_files,
+                                             *order[after + 1 :]])  # fmt: skip
+    shutil.rmtree(social)
+    two = build_fresh(demo_site, FAMILIAR_WORKERS=2)
+    assert [rel for rel in one if one[rel] != two.get(rel)] == [] and sorted(two) == sorted(one)
+    # what is compared: cards drawn with faces, vCards with photos
+    assert sum(b"PHOTO;ENCODING=b" in data for rel, data in two.items() if rel.endswith(".vcf")) > 5
+    assert len(list(social.glob("*.jpg"))) > 5
+
+
 def test_a_rebuild_in_two_lanes_keeps_what_did_not_change(demo_site, monkeypatch):
     monkeypatch.setattr(pages, "LANE_FROM", 1)
     demo_site.build(FAMILIAR_WORKERS=2)

@@ -66,3 +66,35 @@ def test_pages_are_never_written_through_a_link_out_of_the_output_folder(tmp_pat
         assert path == (root / rel).resolve() and path.read_text() == rel
     assert sorted(p.name for p in (root / "real").rglob("*.html")) == ["a.html", "b.html",
                                                                         "c.html", "d.html"]  # fmt: skip
+
+
+def test_the_sizes_and_times_kept_of_written_files_are_what_the_files_have(tmp_path):
+    """Output keeps the size and modification time of each file it writes (new files made in
+    place, changed ones renamed over the old, unchanged ones kept), so the end of a build need
+    not look at them again; the build stamp and the page keys are made from them."""
+    from familiar.output import Output
+
+    root = tmp_path / "output"
+
+    def kept_as_they_are(out: Output) -> None:
+        assert out.seen.keys() == out.written
+        for rel, kept in out.seen.items():
+            st_ = os.stat(root / rel)
+            assert kept == (st_.st_size, st_.st_mtime_ns), rel
+
+    first = Output(root)
+    for n in range(5):
+        first.write(f"members/m{n}/index.html", f"page {n}")
+    first.write("index.html", "home")
+    kept_as_they_are(first)
+    second = Output(root)
+    second.write("members/m0/index.html", "page 0")  # unchanged: kept
+    second.write("members/m1/index.html", "page one, longer")  # changed: replaced
+    second.write("members/m2/index.html", "page 9")  # same size, other bytes: replaced
+    second.write("members/m3/index.html", "page 3", compare=False)  # rewritten uncompared
+    second.write("members/m9/index.html", "new")  # made
+    assert second.changed == 4
+    kept_as_they_are(second)
+    assert (root / "members/m1/index.html").read_text() == "page one, longer"
+    assert (root / "members/m2/index.html").read_text() == "page 9"
+    assert not [p.name for p in root.rglob(".*")]  # no temporary file left

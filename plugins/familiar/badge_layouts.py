@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import cli
+from .errors import UsageError
 from .settings import FamiliarSettings
 
 LAYOUTS_DIR = Path(__file__).parent / "layouts"
@@ -16,7 +16,7 @@ PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}
 UNITS = {"in": 72.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "pt": 1.0}
 
 
-class BadgeError(cli.UsageError):
+class BadgeError(UsageError):
     """An unknown event or layout, or a layout file that cannot be used: one line, exit 2."""
 
 

@@ -10,12 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from .community import load_community
-from .errors import FieldError
+from .errors import FieldError, UsageError
 from .settings import FamiliarSettings, SettingsError, read_settings
-
-
-class UsageError(Exception):
-    """A command-line mistake: printed as one line, exit status 2."""
 
 
 def site_settings(settings_file: str, overrides: dict[str, Any] | None = None) -> FamiliarSettings:

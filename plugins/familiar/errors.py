@@ -39,3 +39,7 @@ def summary(errors: list[FieldError]) -> str:
     n = len(errors)
     head = f"{n} problem{'s' if n != 1 else ''} found in content; fix {'it' if n == 1 else 'them'} and build again:"
     return "\n".join([head, *(str(e) for e in errors)])
+
+
+class UsageError(Exception):
+    """A command-line mistake: printed as one line, exit status 2 (cli.py)."""

@@ -116,8 +116,8 @@ def vcard(site: Site, m: Member) -> bytes:
     photo = site.photos.get(m.slug)
     if photo and photo.variants:
         small = photo.best(96)
-        path = site.settings.output_path / small.jpeg
-        if path.is_file():
+        path = photo.jpeg_file(small, site.settings.output_path)
+        if path is not None:
             data = base64.b64encode(path.read_bytes()).decode()
             lines.append(f"PHOTO;ENCODING=b;TYPE=JPEG:{data}")
         elif is_absolute(site.url(small.jpeg)):

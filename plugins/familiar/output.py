@@ -11,6 +11,7 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from stat import S_ISLNK, S_ISREG
 
 MANIFEST = ".familiar-files.json"
 
@@ -91,6 +92,10 @@ class Output:
         """Where `rel` goes: inside the output folder after following every symbolic link on
         the way, else UnsafeOutputPath. Folders are resolved once each (a build writes tens of
         thousands of files into a few folders, and resolving costs a system call per part)."""
+        return self._place(rel)[0]
+
+    def _place(self, rel: str) -> tuple[Path, os.stat_result | None]:
+        """path_for(rel), and what is there now (lstat; None if nothing)."""
         folder, _, name = rel.rpartition("/")
         if name in ("", ".", "..") or rel.startswith("/"):
             raise UnsafeOutputPath(f"refusing to write {rel!r}: not a file name")
@@ -100,12 +105,16 @@ class Output:
             if parent != self.root and self.root not in parent.parents:
                 raise UnsafeOutputPath(f"refusing to write {rel!r} outside {self.root}")
             self._folders[folder] = parent
+        target = parent / name
+        try:
+            st = os.lstat(target)
+        except OSError:
+            return target, None
         # the file itself may be a link only to somewhere inside (it is replaced, never
         # written through, but a link out is refused as it always was)
-        target = parent / name
-        if target.is_symlink() and self.root not in target.resolve().parents:
+        if S_ISLNK(st.st_mode) and self.root not in target.resolve().parents:
             raise UnsafeOutputPath(f"refusing to write {rel!r} outside {self.root}")
-        return target
+        return target, st
 
     def _resolved(self, folder: str) -> Path:
         """`root/folder` resolved: the folder above it as resolved before (remembered), then
@@ -134,17 +143,51 @@ class Output:
         pieces = data if isinstance(data, list) else [data]
         if rel in self.written:
             raise UnsafeOutputPath(f"two pages want the same file {rel!r}")
-        target = self.path_for(rel)
+        target, there = self._place(rel)
         self.written.add(rel)
-        if compare and _same_bytes(target, pieces):
+        if there is None:
+            # nothing there (most files of a first build): made in place, one file created
+            # rather than a temporary one renamed
+            self._folder(target.parent)
+            try:
+                fd = os.open(
+                    target,
+                    os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                    0o666,
+                )
+            except FileExistsError:  # made meanwhile: replaced below, as any other
+                pass
+            else:
+                self._write_to(rel, fd, pieces)
+                self.changed += 1
+                return target
+        elif compare and S_ISREG(there.st_mode):
+            if there.st_size == sum(len(p) for p in pieces) and _same_bytes(target, pieces):
+                self.seen[rel] = (there.st_size, there.st_mtime_ns)
+                return target
+        elif compare and _same_bytes(target, pieces):  # a link (to inside): compared through
             return target
         self._folder(target.parent)
         tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-        with tmp.open("wb") as f:
-            f.writelines(pieces)
+        self._write_to(
+            rel,
+            os.open(
+                tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666
+            ),
+            pieces,
+        )
         os.replace(tmp, target)
         self.changed += 1
         return target
+
+    def _write_to(self, rel: str, fd: int, pieces: list[bytes] | list[bytes | memoryview]) -> None:
+        """Write `pieces` to the new file `fd` (closed after) and keep its size and time, as
+        the renamed file will have them: not looked up again at the end of the build."""
+        with open(fd, "wb") as f:
+            f.writelines(pieces)
+            f.flush()
+            st = os.fstat(fd)
+        self.seen[rel] = (st.st_size, st.st_mtime_ns)
 
     def link(self, rel: str, source: Path) -> Path:
         """Put the file `source` (an immutable, content-named cache file) at `rel`: a hard link

@@ -360,7 +360,7 @@ PRODUCERS: list[Producer] = [
 
 
 # the other modules' producers, after these and in this order (the sitemap lists only pages the
-# producers before it wrote; the search index comes last)
+# producers before it wrote)
 from .exports import (  # noqa: E402
     directory_json,
     events_feed,
@@ -371,8 +371,8 @@ from .exports import (  # noqa: E402
 from .search import search_index  # noqa: E402
 from .social import social_cards  # noqa: E402
 
-PRODUCERS += [social_cards, vcards, members_feed, events_feed, directory_json,
-              sitemap_and_robots, search_index]  # fmt: skip
+PRODUCERS += [social_cards, vcards, members_feed, events_feed, directory_json, search_index,
+              sitemap_and_robots]  # fmt: skip
 
 
 def check_nothing_lost(site: Site) -> None:
@@ -433,8 +433,8 @@ def prune_caches(site: Site, out: Output) -> None:
 
 
 # On a big site these run in a second process beside the rest (lanes.py): they read only the
-# community, the photos in the output folder, the cached social card images and the templates,
-# and write their own files.
+# community, the photo cache (not the output folder's copies, which the first process links
+# meanwhile), the cached social card images and the templates, and write their own files.
 LANE = (
     "directory_pages",
     "taxonomy_pages",
@@ -443,8 +443,9 @@ LANE = (
     "badge_files",
     "vcards",
     "social_cards",
+    "search_index",
 )
-LANE_AFTER = "photo_files"  # the lane starts once the photos are in the output folder
+LANE_AFTER = "theme_files"  # the lane starts once this has run (the first producer)
 LANE_BEFORE = "sitemap_and_robots"  # ... and is joined before the sitemap lists every page
 LANE_FROM = 1000  # members to publish; below this, a second process costs more than it saves
 

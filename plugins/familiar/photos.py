@@ -111,6 +111,17 @@ class PhotoSet:
             for rel, ext in ((v.webp, "webp"), (v.jpeg, "jpg")):
                 yield rel, f"{self.folder}/{v.size}.{ext}", next(counts)
 
+    def jpeg_file(self, v: Variant, output: Path) -> Path | None:
+        """Where to read `v`'s JPEG: its file in the cache (there before the output folder's
+        copy is made, so pages can be built while the photos are linked), else that copy; None
+        if neither is there."""
+        for path in ((Path(f"{self.folder}/{v.size}.jpg"),) if self.folder else ()) + (
+            output / v.jpeg,
+        ):
+            if path.is_file():
+                return path
+        return None
+
     def best(self, css_px: int) -> Variant:
         """The smallest variant at least twice `css_px` (sharp on phones), else the largest."""
         for v in self.variants:

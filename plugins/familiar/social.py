@@ -55,6 +55,8 @@ class Face:
     path: str | None  # output-relative path of a square JPEG, or None for a placeholder
     initials: str
     colour: str
+    # the file to read it from (the photo cache's copy); not part of the card's key
+    source: str = field(default="", repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -82,11 +84,12 @@ class CardSpec:
 
 def _face(site: Site, m: Member, px: int) -> Face:
     photo = site.photos.get(m.slug)
-    path = None
     if photo and photo.variants:
-        rel = photo.best(px // 2).jpeg
-        path = rel if (site.settings.output_path / rel).is_file() else None
-    return Face(path, m.initials, placeholder_colour(m.slug))
+        v = photo.best(px // 2)
+        source = photo.jpeg_file(v, site.settings.output_path)
+        if source is not None:
+            return Face(v.jpeg, m.initials, placeholder_colour(m.slug), str(source))
+    return Face(None, m.initials, placeholder_colour(m.slug))
 
 
 def member_card(site: Site, m: Member) -> CardSpec:
@@ -273,7 +276,7 @@ def _wrap_at(text: str, width: float, size: int) -> list[str]:
 
 def _circle_face(face: Face, px: int, root: str) -> Image.Image:
     if face.path:
-        with Image.open(Path(root) / face.path) as im:
+        with Image.open(face.source or Path(root) / face.path) as im:
             im.draft("RGB", (px, px))  # let the JPEG decoder scale down first
             img = ImageOps.fit(im.convert("RGB"), (px, px), Image.LANCZOS)
     else:
