@@ -31,7 +31,7 @@ def test_a_build_in_two_lanes_makes_the_same_site(demo_site, monkeypatch, caplog
     monkeypatch.setattr(pages, "LANE_FROM", 1)
     caplog.set_level("INFO")
     two = build_fresh(demo_site, FAMILIAR_WORKERS=2)
-    assert "second lane (directory_pages, taxonomy_pages, event_pages" in caplog.text
+    assert "second lane (photo_files, directory_pages, taxonomy_pages, event_pages" in caplog.text
     assert sorted(two) == sorted(one)
     assert [rel for rel in one if one[rel] != two[rel]] == []
     # the lane's files are in the manifest (so stale ones are removed later) and in the sitemap
@@ -42,14 +42,15 @@ def test_a_build_in_two_lanes_makes_the_same_site(demo_site, monkeypatch, caplog
 
 
 def test_the_lane_reads_photos_from_the_cache_not_the_output_folder(demo_site, monkeypatch):
-    """The lane starts before the photos are linked into the output folder (the first process
-    links them meanwhile): social cards drawn and vCards made in the lane take the faces from
-    the photo cache. Here the photos are linked only after the lane has finished, into a fresh
-    output folder with no social cards kept: the site is still the one-process build's."""
+    """Social cards drawn and vCards made in the lane take the faces from the photo cache, not
+    from the output folder's copies. Here the photos are linked only after the lane has
+    finished, by the first process, into a fresh output folder with no social cards kept: the
+    site is still the one-process build's."""
     social = demo_site.root / ".familiar-cache" / "social"
     shutil.rmtree(social, ignore_errors=True)
     one = build_fresh(demo_site, FAMILIAR_WORKERS=1)
     monkeypatch.setattr(pages, "LANE_FROM", 1)
+    monkeypatch.setattr(pages, "LANE", tuple(n for n in pages.LANE if n != "photo_files"))
     order = [p for p in pages.PRODUCERS if p.__name__ != "photo_files"]
     after = [p.__name__ for p in order].index(pages.LANE_BEFORE)  # the lane is joined there
     monkeypatch.setattr(pages, "PRODUCERS", [*order[: after + 1], pages.photo_files,

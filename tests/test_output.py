@@ -70,7 +70,7 @@ def test_pages_are_never_written_through_a_link_out_of_the_output_folder(tmp_pat
 
 def test_the_sizes_and_times_kept_of_written_files_are_what_the_files_have(tmp_path):
     """Output keeps the size and modification time of each file it writes (new files made in
-    place, changed ones renamed over the old, unchanged ones kept), so the end of a build need
+    place, changed ones renamed over the old, unchanged ones kept, photos linked), so the end of a build need
     not look at them again; the build stamp and the page keys are made from them."""
     from familiar.output import Output
 
@@ -86,6 +86,10 @@ def test_the_sizes_and_times_kept_of_written_files_are_what_the_files_have(tmp_p
     for n in range(5):
         first.write(f"members/m{n}/index.html", f"page {n}")
     first.write("index.html", "home")
+    photo = tmp_path / "cache" / "photo.jpg"
+    photo.parent.mkdir()
+    photo.write_bytes(b"\xff\xd8 a photo")
+    first.link("photos/a.jpg", photo)  # linked (or copied) from the cache
     kept_as_they_are(first)
     second = Output(root)
     second.write("members/m0/index.html", "page 0")  # unchanged: kept

@@ -7,6 +7,7 @@ manifest of what the previous build wrote.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable
@@ -210,6 +211,11 @@ class Output:
             tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
             tmp.write_bytes(source.read_bytes())
             os.replace(tmp, target)
+        # looked at now rather than at the end (in a big build this runs beside the other
+        # process, and the end of the build waits for nothing else)
+        with contextlib.suppress(OSError):
+            st = os.stat(target, follow_symlinks=False)
+            self.seen[rel] = (st.st_size, st.st_mtime_ns)
         self.changed += 1
         return target
 

@@ -433,17 +433,18 @@ def prune_caches(site: Site, out: Output) -> None:
 
 
 # On a big site these run in a second process beside the rest (lanes.py): they read only the
-# community, the photo cache (not the output folder's copies, which the first process links
-# meanwhile), the cached social card images and the templates, and write their own files.
+# community, the photo cache (not the output folder's copies, which they link first), the cached
+# social card images and the templates, and write their own files. The first process makes the
+# member pages (in a worker), the social cards, directory.json and search.json meanwhile: at ten
+# thousand members the two take about as long.
 LANE = (
+    "photo_files",
     "directory_pages",
     "taxonomy_pages",
     "event_pages",
     "calendar_files",
     "badge_files",
     "vcards",
-    "social_cards",
-    "search_index",
 )
 LANE_AFTER = "theme_files"  # the lane starts once this has run (the first producer)
 LANE_BEFORE = "sitemap_and_robots"  # ... and is joined before the sitemap lists every page
