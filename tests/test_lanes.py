@@ -124,3 +124,29 @@ def test_member_pages_made_by_a_worker_send_their_rendered_bios_back(demo_site, 
     bios = {load_file(p)[0].body.strip() for p in profiles} - {""}
     assert len(bios) > 5 and here  # this process rendered events' descriptions, but no bio
     assert [source for source in here if source.strip() in bios] == []
+
+
+def test_profiles_parsed_by_workers_are_all_kept_in_the_cache(demo_site, monkeypatch):
+    """With many profiles to parse, worker processes parse them and each saves its own shards
+    of the profile cache. Every profile is in the cache after, the next build parses none,
+    and the site is the one-process build's."""
+    from familiar import community, loading
+    from familiar.settings import read_settings
+
+    cache = demo_site.root / ".familiar-cache" / "profiles"
+    one = build_fresh(demo_site, FAMILIAR_WORKERS=1)
+    shutil.rmtree(cache)
+    monkeypatch.setattr(community, "PARALLEL_FROM", 2)  # workers for two profiles or more
+    two = build_fresh(demo_site, FAMILIAR_WORKERS=2)
+    assert [rel for rel in one if one[rel] != two.get(rel)] == [] and sorted(two) == sorted(one)
+    settings = read_settings(demo_site.settings())
+    kept = community.ProfileCache(settings.cache_path, {"timezone": settings.timezone}).old
+    profiles = loading.find_content_files(settings.members_path)
+    assert len(profiles) > 10 and sorted(kept) == sorted(str(p) for p in profiles)
+    assert len(list(cache.glob("*.pickle"))) > 2  # written by both workers
+    parsed: list[Path] = []
+    load = community.load_member
+    monkeypatch.setattr(
+        community, "load_member", lambda path, *a: parsed.append(path) or load(path, *a)
+    )
+    assert build_fresh(demo_site, FAMILIAR_WORKERS=2) == one and parsed == []

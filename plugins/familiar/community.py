@@ -220,9 +220,22 @@ def load_member(path: Path, root: Path, ctx: dict[str, Any]) -> Loaded:
     return doc.slug, doc.display, member, errors, key
 
 
-def _load_chunk(args: tuple[list[Path], Path, dict[str, Any]]) -> list[Loaded]:
-    paths, root, ctx = args
-    return [load_member(p, root, ctx) for p in paths]
+# Set in the parent just before forking the loading workers: the cache, with the profiles
+# found in it already, each worker saves its own shards of (in parallel, not after in the parent)
+_FORK_CACHE: ProfileCache | None = None
+
+
+def _load_shards(args: tuple[list[Path], Path, dict[str, Any], int, int]) -> list[Loaded]:
+    """In a worker: load `paths`, the profiles to parse of the cache's shards `n` with
+    `n % workers == lane`, and save those shards."""
+    paths, root, ctx, lane, workers = args
+    loaded = [load_member(p, root, ctx) for p in paths]
+    cache = _FORK_CACHE
+    if cache is not None:
+        for path, entry in zip(paths, loaded, strict=True):
+            cache.put(path, entry)
+        cache.save(lambda n: n % workers == lane)
+    return loaded
 
 
 class ProfileCache:
@@ -268,13 +281,13 @@ class ProfileCache:
     def kept(self, path: str) -> Member | None:
         """The member as the last build that parsed `path` left it in the cache, reading only
         the shard that holds it (quick.py: what the output now shows of an edited profile)."""
-        entry = self._read(self._shard(path)).get(path)
+        entry = self._read(self.shard(path)).get(path)
         return entry[2][2] if entry else None
 
     def _path(self, n: int) -> Path:
         return self.folder / "profiles" / f"{n:02d}.pickle"
 
-    def _shard(self, path: str) -> int:
+    def shard(self, path: str) -> int:
         return zlib.crc32(path.encode("utf-8", "surrogateescape")) % self.SHARDS
 
     def get(self, path: Path) -> Loaded | None:
@@ -288,22 +301,26 @@ class ProfileCache:
             return hit[2]
         return None
 
-    def put(self, path: Path, loaded: Loaded) -> None:
+    def put(self, path: Path, loaded: Loaded) -> Loaded:
+        """Keep `loaded`, the profile at `path` as it is now (and return it)."""
         try:
             st = path.lstat()
         except OSError:
-            return
+            return loaded
         self.new[str(path)] = (st.st_size, st.st_mtime_ns, loaded)
+        return loaded
 
-    def save(self) -> None:
+    def save(self, only: Callable[[int], bool] | None = None) -> None:
         """Write the shards whose entries changed (an entry kept from the last build is the
-        very same object, so comparing is cheap)."""
+        very same object, so comparing is cheap); `only`: of the shards `n` with `only(n)`."""
         shards: list[dict[str, tuple[int, int, Loaded]]] = [{} for _ in range(self.SHARDS)]
         for path, entry in self.new.items():
-            shards[self._shard(path)][path] = entry
+            shards[self.shard(path)][path] = entry
         try:
             key = b""
             for n, shard in enumerate(shards):
+                if only is not None and not only(n):
+                    continue
                 if shard == self._old_shards[n] and self._path(n).exists() == bool(shard):
                     continue
                 key = key or machine_key()
@@ -335,16 +352,23 @@ def load_members(settings: FamiliarSettings, ctx: dict[str, Any]) -> list[Loaded
     if workers >= 2:
         import multiprocessing
 
-        chunks = [(todo[i::workers], root, ctx) for i in range(workers)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for chunk, loaded in zip(chunks, pool.map(_load_chunk, chunks), strict=True):
-                results.update(zip(chunk[0], loaded, strict=True))
+        global _FORK_CACHE
+        lanes = [cache.shard(str(p)) % workers for p in todo]
+        chunks = [
+            ([p for p, n in zip(todo, lanes, strict=True) if n == i], root, ctx, i, workers)
+            for i in range(workers)
+        ]
+        _FORK_CACHE = cache
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for chunk, loaded in zip(chunks, pool.map(_load_shards, chunks), strict=True):
+                    results.update(zip(chunk[0], loaded, strict=True))
+        finally:
+            _FORK_CACHE = None
     else:
         for p in todo:
-            results[p] = load_member(p, root, ctx)
-    for p in todo:
-        cache.put(p, results[p])
-    cache.save()
+            results[p] = cache.put(p, load_member(p, root, ctx))
+        cache.save()
     return [results[p] for p in paths]
 
 

@@ -371,8 +371,10 @@ from .exports import (  # noqa: E402
 from .search import search_index  # noqa: E402
 from .social import social_cards  # noqa: E402
 
-PRODUCERS += [social_cards, vcards, members_feed, events_feed, directory_json, search_index,
+PRODUCERS += [vcards, members_feed, events_feed, directory_json, search_index,
               sitemap_and_robots]  # fmt: skip
+# the cards' paths, which member pages show (og:image), are worked out once, before the pages
+PRODUCERS.insert(PRODUCERS.index(member_pages), social_cards)
 
 
 def check_nothing_lost(site: Site) -> None:

@@ -190,7 +190,7 @@ class MemberExtras:
         summary = _first_paragraph(m.bio, 200)
         if summary:
             description = f"{description}. {summary}" if description else summary
-        image = self.site.url(social.member_card(self.site, m).rel)
+        image = self.site.url(social.member_card_rel(self.site, m))
         return Social(
             title=m.name,
             description=description,
