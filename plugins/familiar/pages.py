@@ -368,10 +368,11 @@ from .exports import (  # noqa: E402
     sitemap_and_robots,
     vcards,
 )
+from .quick_records import event_records  # noqa: E402
 from .search import search_index  # noqa: E402
 from .social import social_cards  # noqa: E402
 
-PRODUCERS += [vcards, members_feed, events_feed, directory_json, search_index,
+PRODUCERS += [vcards, event_records, members_feed, events_feed, directory_json, search_index,
               sitemap_and_robots]  # fmt: skip
 # the cards' paths, which member pages show (og:image), are worked out once, before the pages
 PRODUCERS.insert(PRODUCERS.index(member_pages), social_cards)
@@ -447,6 +448,7 @@ LANE = (
     "calendar_files",
     "badge_files",
     "vcards",
+    "event_records",
 )
 LANE_AFTER = "theme_files"  # the lane starts once this has run (the first producer)
 LANE_BEFORE = "sitemap_and_robots"  # ... and is joined before the sitemap lists every page

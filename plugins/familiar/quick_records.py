@@ -35,6 +35,7 @@ from .signing import MAC_BYTES, seal, unpickle_sealed
 from .text import index_letter
 
 if TYPE_CHECKING:
+    from .output import Output
     from .pages import Site
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,6 @@ class Pending:
     state: dict[str, Any]  # what each build changes: written each time
     base: dict[str, Any] | None  # what only a full build changes
     folders: Iterable[str]  # output folders to look at again
-    people: dict[str, tuple[str, list[Member]]] | None = None  # _event_people, full builds
 
 
 # Records wait for Pelican's `finalized` signal: Pelican's own generators (static files) write
@@ -105,8 +105,6 @@ def save_pending(*_: Any) -> None:
     while PENDING:
         p = PENDING.pop()
         p.state["folders"].update(folder_times(p.settings.output_path, p.folders))
-        if p.people is not None:
-            _save_event_people(p.settings, p.people)
         if p.base is not None:
             _save(p.settings, BASE_FILE, p.others, p.base)
         _save(p.settings, FILE, p.others, p.state)
@@ -164,7 +162,16 @@ def record_full_build(site: Site, stamp: BuildStamp) -> None:
         "listings": {},
         "coming": coming_counts(c),  # event slug -> how many are coming, as /events/ says
     }
-    PENDING.append(Pending(site.settings, stamp.state.others, state, base, folders, people))
+    PENDING.append(Pending(site.settings, stamp.state.others, state, base, folders))
+
+
+def event_records(site: Site, out: Output) -> None:
+    """Producer of a full build: the members each event's pages show, for quick rebuilds
+    (EVENTS_DIR; record_full_build names the files in the base record). A file is named by
+    its content, so it is right as soon as it is written: this runs with the other producers
+    (beside them, in a big build's second process) rather than after the build. A build that
+    fails after leaves only files the next good build would write."""
+    _save_event_people(site.settings, event_people(site.community))
 
 
 def event_people(c: Community) -> dict[str, tuple[str, list[Member]]]:
