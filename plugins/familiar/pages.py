@@ -346,21 +346,7 @@ def theme_files(site: Site, out: Output) -> None:
             out.write(f"theme/{path.relative_to(static).as_posix()}", path.read_bytes())
 
 
-Producer = Callable[[Site, Output], None]
-PRODUCERS: list[Producer] = [
-    theme_files,
-    photo_files,
-    directory_pages,
-    member_pages,
-    taxonomy_pages,
-    event_pages,
-    calendar_files,
-    badge_files,
-]
-
-
-# the other modules' producers, after these and in this order (the sitemap lists only pages the
-# producers before it wrote)
+# the other modules' producers (they import this module's Site for their types only)
 from .exports import (  # noqa: E402
     directory_json,
     events_feed,
@@ -372,10 +358,29 @@ from .quick_records import event_records  # noqa: E402
 from .search import search_index  # noqa: E402
 from .social import social_cards  # noqa: E402
 
-PRODUCERS += [vcards, event_records, members_feed, events_feed, directory_json, search_index,
-              sitemap_and_robots]  # fmt: skip
-# the cards' paths, which member pages show (og:image), are worked out once, before the pages
-PRODUCERS.insert(PRODUCERS.index(member_pages), social_cards)
+Producer = Callable[[Site, Output], None]
+# In this order. The cards' paths, which member pages show (og:image), are worked out before
+# the pages; the sitemap lists only pages the producers before it wrote. Badges come last of
+# the second lane's share (LANE): when they are to be drawn, their worker processes then have
+# the cores to themselves sooner.
+PRODUCERS: list[Producer] = [
+    theme_files,
+    photo_files,
+    directory_pages,
+    social_cards,
+    member_pages,
+    taxonomy_pages,
+    event_pages,
+    calendar_files,
+    vcards,
+    event_records,
+    badge_files,
+    members_feed,
+    events_feed,
+    directory_json,
+    search_index,
+    sitemap_and_robots,
+]
 
 
 def check_nothing_lost(site: Site) -> None:
