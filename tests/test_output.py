@@ -102,3 +102,27 @@ def test_the_sizes_and_times_kept_of_written_files_are_what_the_files_have(tmp_p
     assert (root / "members/m1/index.html").read_text() == "page one, longer"
     assert (root / "members/m2/index.html").read_text() == "page 9"
     assert not [p.name for p in root.rglob(".*")]  # no temporary file left
+
+
+def test_cache_files_are_signed_with_a_key_of_this_machine(tmp_path, monkeypatch):
+    """The key is made on first use (32 random bytes, readable by its owner only); a key file
+    too short to keep a secret (or too long for BLAKE2b) is made anew; a file sealed with one
+    key does not unseal with another, nor once changed."""
+    from familiar import signing
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    signing._key_at.cache_clear()
+    key = signing.machine_key()
+    path = tmp_path / "familiar" / "cache-key"
+    assert len(key) == 32 and path.read_bytes() == key and path.stat().st_mode & 0o077 == 0
+    sealed = signing.seal(b"body")
+    assert signing.unseal(sealed) == b"body"
+    assert signing.unseal(sealed[:-1] + b"x") is None
+    assert signing.unseal(sealed, os.urandom(32)) is None
+    for bad in (b"", b"short", b"k" * 65):
+        path.write_bytes(bad)
+        signing._key_at.cache_clear()
+        made = signing.machine_key()
+        assert len(made) == 32 and made != bad and path.read_bytes() == made
+        assert signing.unseal(sealed) is None  # another key: nothing sealed before is trusted
+    signing._key_at.cache_clear()

@@ -15,7 +15,13 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-MAC_BYTES = hashlib.sha256().digest_size
+# The mark: BLAKE2b keyed with the machine's key (a MAC by design, and at about twice the speed
+# of HMAC-SHA-256 here it matters: a quick rebuild checks and signs some twenty megabytes)
+MAC_BYTES = 32
+
+
+def _mac(key: bytes, body: bytes = b"") -> Any:
+    return hashlib.blake2b(body, key=key, digest_size=MAC_BYTES)
 
 
 def machine_key() -> bytes:
@@ -28,32 +34,40 @@ def machine_key() -> bytes:
 def _key_at(path: Path) -> bytes:
     # read once per process: every signed cache file (a build reads dozens) needs it
     try:
-        return path.read_bytes()
+        key = path.read_bytes()
+        # BLAKE2b takes a key of 64 bytes at most; a key too short to keep a secret is made anew
+        if 32 <= len(key) <= 64:
+            return key
+        path.unlink()
     except OSError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = os.urandom(32)
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = os.urandom(32)
+    try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(key)
-        return key
+    except FileExistsError:  # another process made it meanwhile: theirs
+        return path.read_bytes()
+    with os.fdopen(fd, "wb") as f:
+        f.write(key)
+    return key
 
 
-def signer() -> hmac.HMAC:
+def signer() -> Any:
     """This machine's mark, made a piece at a time (`update`) over a file written or read a
     line at a time: the mark `seal` puts in front of a whole body."""
-    return hmac.new(machine_key(), digestmod="sha256")
+    return _mac(machine_key())
 
 
 def seal(body: bytes, key: bytes | None = None) -> bytes:
     """`body` with this machine's mark in front."""
-    return hmac.digest(key or machine_key(), body, "sha256") + body
+    return _mac(key or machine_key(), body).digest() + body
 
 
 def unseal(data: bytes, key: bytes | None = None) -> bytes | None:
     """The body of sealed `data` if this machine sealed it, else None."""
     mac, body = data[:MAC_BYTES], data[MAC_BYTES:]
     if len(mac) == MAC_BYTES and hmac.compare_digest(
-        mac, hmac.digest(key or machine_key(), body, "sha256")
+        mac, _mac(key or machine_key(), body).digest()
     ):
         return body
     return None
