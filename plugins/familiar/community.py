@@ -353,9 +353,10 @@ def load_members(settings: FamiliarSettings, ctx: dict[str, Any]) -> list[Loaded
         import multiprocessing
 
         global _FORK_CACHE
-        lanes = [cache.shard(str(p)) % workers for p in todo]
+        # each worker parses the profiles of its own shards of the cache (and saves those)
+        worker_of = [cache.shard(str(p)) % workers for p in todo]
         chunks = [
-            ([p for p, n in zip(todo, lanes, strict=True) if n == i], root, ctx, i, workers)
+            ([p for p, w in zip(todo, worker_of, strict=True) if w == i], root, ctx, i, workers)
             for i in range(workers)
         ]
         _FORK_CACHE = cache

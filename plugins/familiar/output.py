@@ -66,12 +66,12 @@ class UnsafeOutputPath(Exception):
     """A page would be written outside the output folder or over another page."""
 
 
-def _same_bytes(path: Path, pieces: list[bytes]) -> bool:
-    """Whether the file at `path` holds exactly the `pieces` one after another (compared a
-    piece at a time: an index can be tens of megabytes, and reading it whole, or joining the
-    pieces, would hold it in memory twice)."""
+def _same_bytes(path: Path, pieces: list[bytes], size: int | None = None) -> bool:
+    """Whether the file at `path` (of `size` bytes, if the caller has looked) holds exactly the
+    `pieces` one after another (compared a piece at a time: an index can be tens of
+    megabytes, and reading it whole, or joining the pieces, would hold it in memory twice)."""
     try:
-        if path.stat().st_size != sum(len(p) for p in pieces):
+        if (path.stat().st_size if size is None else size) != sum(len(p) for p in pieces):
             return False
         with path.open("rb") as f:
             return all(f.read(len(p)) == p for p in pieces) and not f.read(1)
@@ -150,40 +150,30 @@ class Output:
             # nothing there (most files of a first build): made in place, one file created
             # rather than a temporary one renamed
             self._folder(target.parent)
-            try:
-                fd = os.open(
-                    target,
-                    os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-                    0o666,
-                )
-            except FileExistsError:  # made meanwhile: replaced below, as any other
-                pass
-            else:
-                self._write_to(rel, fd, pieces)
+            with contextlib.suppress(FileExistsError):  # made meanwhile: replaced below
+                self._write_to(rel, target, pieces, os.O_EXCL)
                 self.changed += 1
                 return target
-        elif compare and S_ISREG(there.st_mode):
-            if there.st_size == sum(len(p) for p in pieces) and _same_bytes(target, pieces):
+        elif compare and _same_bytes(
+            target, pieces, there.st_size if S_ISREG(there.st_mode) else None
+        ):  # (a link, to inside, is compared through)
+            if S_ISREG(there.st_mode):
                 self.seen[rel] = (there.st_size, there.st_mtime_ns)
-                return target
-        elif compare and _same_bytes(target, pieces):  # a link (to inside): compared through
             return target
         self._folder(target.parent)
         tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-        self._write_to(
-            rel,
-            os.open(
-                tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666
-            ),
-            pieces,
-        )
+        self._write_to(rel, tmp, pieces, os.O_TRUNC)
         os.replace(tmp, target)
         self.changed += 1
         return target
 
-    def _write_to(self, rel: str, fd: int, pieces: list[bytes] | list[bytes | memoryview]) -> None:
-        """Write `pieces` to the new file `fd` (closed after) and keep its size and time, as
-        the renamed file will have them: not looked up again at the end of the build."""
+    def _write_to(
+        self, rel: str, path: Path, pieces: list[bytes] | list[bytes | memoryview], flag: int
+    ) -> None:
+        """Write `pieces` to the file `path`, opened with `flag` besides creating (never through
+        a link), and keep its size and time as the file at `rel` will have them (a rename keeps
+        both): not looked up again at the end of the build."""
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | flag, 0o666)
         with open(fd, "wb") as f:
             f.writelines(pieces)
             f.flush()

@@ -109,18 +109,17 @@ class PhotoSet:
         counts = iter(self.byte_counts)
         for v in self.variants:
             for rel, ext in ((v.webp, "webp"), (v.jpeg, "jpg")):
-                yield rel, f"{self.folder}/{v.size}.{ext}", next(counts)
+                yield rel, self._cached(v, ext), next(counts)
+
+    def _cached(self, v: Variant, ext: str) -> str:
+        return f"{self.folder}/{v.size}.{ext}"
 
     def jpeg_file(self, v: Variant, output: Path) -> Path | None:
         """Where to read `v`'s JPEG: its file in the cache (there before the output folder's
         copy is made, so pages can be built while the photos are linked), else that copy; None
         if neither is there."""
-        for path in ((Path(f"{self.folder}/{v.size}.jpg"),) if self.folder else ()) + (
-            output / v.jpeg,
-        ):
-            if path.is_file():
-                return path
-        return None
+        places = [Path(self._cached(v, "jpg"))] if self.folder else []
+        return next((p for p in [*places, output / v.jpeg] if p.is_file()), None)
 
     def best(self, css_px: int) -> Variant:
         """The smallest variant at least twice `css_px` (sharp on phones), else the largest."""
