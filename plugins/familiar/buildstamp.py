@@ -15,9 +15,11 @@ import json
 import logging
 import os
 from array import array
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .lanes import Aside
 from .output import write_atomic
 from .settings import FamiliarSettings, is_content_name
 
@@ -61,18 +63,24 @@ def _hash_tree(h: Any, root: Path, lines: list[str]) -> None:
     h.update("\n".join(lines).encode("utf-8", "surrogateescape"))
 
 
+@dataclass
 class InputState:
     """What a build reads, looked at once: a hash of all of it (`whole`), and for quick rebuilds
     (quick.py) a hash of all but the member profiles (`others`) and each profile's line."""
 
-    def __init__(self, settings: FamiliarSettings) -> None:
+    whole: str
+    others: str
+    profiles: dict[str, str]
+
+    @classmethod
+    def look(cls, settings: FamiliarSettings) -> InputState:
         skip = {str(settings.cache_path), str(settings.output_path)}
         whole = hashlib.blake2b(digest_size=16)
         others = hashlib.blake2b(digest_size=16)
         for h in (whole, others):
             h.update(repr(settings).encode("utf-8"))
         members = str(settings.members_path)
-        self.profiles: dict[str, str] = {}
+        profiles: dict[str, str] = {}
         for root in (settings.content_path, settings.theme_path, PLUGIN_DIR):
             lines = _tree_lines(root, skip)
             _hash_tree(whole, root, lines)
@@ -82,12 +90,11 @@ class InputState:
                 folder, _, name = path.rpartition("/")
                 # a member's profile: a content file directly in the members folder
                 if folder == members and is_content_name(name):
-                    self.profiles[path] = line
+                    profiles[path] = line
                 else:
                     rest.append(line)
             _hash_tree(others, root, rest)
-        self.whole = whole.hexdigest()
-        self.others = others.hexdigest()
+        return cls(whole.hexdigest(), others.hexdigest(), profiles)
 
 
 Stats = tuple[str, array, array]  # a hash of the outputs, their sizes and their mtimes
@@ -130,16 +137,23 @@ def output_state(
 
 
 class BuildStamp:
-    """The stamp of the last good build, in the cache folder."""
+    """The stamp of the last good build, in the cache folder.
 
-    def __init__(self, settings: FamiliarSettings) -> None:
+    The inputs are looked at (and, when they are as the last build's, the outputs) in a forked
+    child: at ten thousand members that takes a few tenths of a second, which this process
+    spends getting a quick rebuild ready (generator.py). `current()` takes the child's answer."""
+
+    def __init__(self, settings: FamiliarSettings, aside: bool = True) -> None:
+        self.settings = settings
         self.path = settings.cache_path / FILE
         self.output = settings.output_path
-        self.state = InputState(settings)
-        self.inputs = self.state.whole
-        self.last: dict[str, Any] | None = None  # the last good build's record, as read
+        self.last: dict[str, Any] | None = self._read()  # the last good build's record
         # what the last save() recorded: the files, and the hash, sizes and mtimes of them
         self.saved: tuple[list[str], Stats] | None = None
+        # set by current()
+        self.state: InputState
+        self.inputs: str
+        self._aside = Aside(self._look) if aside and hasattr(os, "fork") else None
 
     def _read(self) -> dict[str, Any] | None:
         try:
@@ -148,18 +162,28 @@ class BuildStamp:
             return None
         return data if isinstance(data, dict) else None
 
+    def _look(self) -> tuple[str, str, dict[str, str], bool]:
+        """The inputs' state, and whether the inputs and outputs are as the last build's."""
+        state = InputState.look(self.settings)
+        data = self.last
+        same = False
+        if data and data.get("inputs") == state.whole and isinstance(data.get("files"), list):
+            outputs = output_state(self.output, data["files"])
+            same = outputs is not None and outputs[0] == data.get("outputs")
+        return state.whole, state.others, state.profiles, same
+
+    def looking(self) -> bool:
+        """Whether the inputs are still being looked at (in the child)."""
+        return self._aside is not None and not self._aside.ready()
+
     def current(self) -> dict[str, Any] | None:
         """The last build's record if nothing has changed since it, else None."""
-        data = self.last = self._read()
-        if not data or data.get("inputs") != self.inputs:
-            return None
-        files = data.get("files")
-        if not isinstance(files, list):
-            return None
-        state = output_state(self.output, files)
-        if state is None or state[0] != data.get("outputs"):
-            return None
-        return data
+        found = self._aside.result() if self._aside is not None else None
+        self._aside = None
+        whole, others, profiles, same = found if found is not None else self._look()
+        self.state = InputState(whole, others, profiles)
+        self.inputs = whole
+        return self.last if same else None
 
     def summary(self) -> dict[str, Any]:
         """What the last good build reported (its page counts and warnings)."""

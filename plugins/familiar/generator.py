@@ -50,6 +50,11 @@ class FamiliarGenerator:
 
     def generate_context(self) -> None:
         stamp = BuildStamp(self.settings)
+        ready = None
+        if stamp.looking():  # meanwhile, read what a quick rebuild would need
+            from .quick_records import Ready
+
+            ready = Ready(self.settings, stamp.looking)
         last = stamp.current()
         if last is not None:
             # the same inputs as the last good build, whose output is all still there: the
@@ -64,7 +69,7 @@ class FamiliarGenerator:
         from . import quick, quick_records
 
         try:
-            quick.quick_build(self.settings, stamp)
+            quick.quick_build(self.settings, stamp, ready)
             return
         except quick.NotQuick as e:
             logger.debug("Familiar: a full build: %s", e)

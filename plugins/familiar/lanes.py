@@ -13,8 +13,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import marshal
 import os
 import pickle
+import select
 import signal
 import sys
 import traceback
@@ -40,6 +42,47 @@ def fork_frozen() -> int:
     sys.stderr.flush()
     gc.freeze()
     return os.fork()
+
+
+class Aside:
+    """`look()` run in a forked child while this process gets on with something else; its
+    value (plain data that `marshal` takes) comes back through a pipe.
+
+    A child that fails, or whose value cannot be sent, sends nothing: `result()` is then None,
+    and the caller does the work itself (and meets the failure, if it is one, where it can
+    report it)."""
+
+    def __init__(self, look: Callable[[], Any]) -> None:
+        read_end, write_end = os.pipe()
+        pid = fork_frozen()
+        if pid == 0:  # the child: look, send, leave without running the parent's exit handlers
+            try:
+                os.close(read_end)
+                data = marshal.dumps(look())
+                with os.fdopen(write_end, "wb") as f:
+                    f.write(data)
+            finally:
+                os._exit(0)
+        gc.unfreeze()
+        os.close(write_end)
+        self.pid, self.fd = pid, read_end
+
+    def ready(self) -> bool:
+        """Whether the child has finished (it writes only once its value is made)."""
+        return self.fd < 0 or bool(select.select([self.fd], [], [], 0)[0])
+
+    def result(self) -> Any:
+        """The child's value (waiting for it), or None if it sent none."""
+        if self.fd < 0:
+            return None
+        with os.fdopen(self.fd, "rb") as f:  # read first: the child waits for its pipe to drain
+            data = f.read()
+        self.fd = -1
+        os.waitpid(self.pid, 0)
+        try:
+            return marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
 
 
 class LaneFailed(Exception):

@@ -184,11 +184,13 @@ def _check(settings: FamiliarSettings, edit: _Edit, base: dict[str, Any]) -> Non
         raise NotQuick(f"{where}: the GitHub handle changed")
 
 
-def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
+def quick_build(
+    settings: FamiliarSettings, stamp: BuildStamp, ready: records.Ready | None = None
+) -> int:
     """Make this build quickly (see the module's notes) and save its stamp; the number of
-    files changed. NotQuick if it cannot be."""
+    files changed. NotQuick if it cannot be. `ready`: records read already."""
     last, others = stamp.last, stamp.state.others
-    state = records.load(settings, records.FILE, others) if last else None
+    state = records.load(settings, records.FILE, others, ready) if last else None
     if last is None or state is None or state["stamp"] != last.get("outputs"):
         raise NotQuick("more than member profiles changed since the last build")
     old, new = state["profiles"], stamp.state.profiles
@@ -213,9 +215,12 @@ def quick_build(settings: FamiliarSettings, stamp: BuildStamp) -> int:
             raise NotQuick(f"{path} changed {', '.join(beyond)}")
         edits.append(_Edit(before, member, key, fields))
     root = settings.output_path
-    if records.folder_times(root, state["folders"]) != state["folders"]:
+    folders = ready.folders if ready is not None else None
+    if folders is None:
+        folders = records.folder_times(root, state["folders"])
+    if folders != state["folders"]:
         raise NotQuick("a file in the output folder was added, removed or renamed")
-    base = records.load(settings, records.BASE_FILE, others)
+    base = records.load(settings, records.BASE_FILE, others, ready)
     if base is None or base["token"] != state["token"]:
         raise NotQuick("the quick rebuild records do not match")
     names = {slug: m.name for slug, m in state["members"].items()}

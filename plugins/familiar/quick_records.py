@@ -20,7 +20,7 @@ import contextlib
 import logging
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,16 +75,54 @@ def _save(settings: FamiliarSettings, name: str, others: str, record: dict[str, 
         logger.warning("could not save the quick rebuild record in %s: %s", name, e)
 
 
-def load(settings: FamiliarSettings, name: str, others: str) -> dict[str, Any] | None:
+def read(settings: FamiliarSettings, name: str, others: str | None = None) -> Kept | None:
+    """A record as this machine signed it, with the head it was saved under: only if that head
+    is for `others` (the inputs but the profiles), when given, read before the rest."""
     try:
         data = (settings.cache_path / name).read_bytes()
     except OSError:
         return None
-    head = _head(others)
-    if data[MAC_BYTES : MAC_BYTES + len(head)] != head:
+    if others is not None and data[MAC_BYTES : MAC_BYTES + len(_head(others))] != _head(others):
         return None  # something besides profiles changed (or another version wrote it)
+    end = data.find(b"\n", MAC_BYTES + len(FORMAT) + 1) + 1
+    head = data[MAC_BYTES:end]
+    if not head.startswith(FORMAT + b"\n"):
+        return None
     record = unpickle_sealed(data, prefix=head)
-    return record if isinstance(record, dict) else None
+    return Kept(head, record) if isinstance(record, dict) else None
+
+
+def load(
+    settings: FamiliarSettings, name: str, others: str, ready: Ready | None = None
+) -> dict[str, Any] | None:
+    """The record `name` if this machine signed it for these `others` (read already when it is
+    in `ready`)."""
+    kept = ready.kept[name] if ready is not None and name in ready.kept else None
+    if kept is None:
+        kept = read(settings, name, others)
+    return kept.record if kept is not None and kept.head == _head(others) else None
+
+
+@dataclass
+class Kept:
+    head: bytes  # the format and the hash of the inputs but the profiles it was made for
+    record: dict[str, Any]
+
+
+class Ready:
+    """What a quick rebuild reads whatever the edit, read while the inputs are still being
+    looked at (buildstamp.py: in another process). Steps are taken while `looking()`: a build
+    with nothing changed, whose answer comes first, does not wait for more."""
+
+    def __init__(self, settings: FamiliarSettings, looking: Callable[[], bool]) -> None:
+        self.kept: dict[str, Kept | None] = {}
+        self.folders: dict[str, int] | None = None  # the output folders' times, as now
+        state = self.kept[FILE] = read(settings, FILE)
+        if state is None or not looking():
+            return
+        self.folders = folder_times(settings.output_path, state.record.get("folders", ()))
+        if looking():
+            self.kept[BASE_FILE] = read(settings, BASE_FILE)
 
 
 @dataclass
