@@ -44,6 +44,33 @@ def fork_frozen() -> int:
     return os.fork()
 
 
+def fork_sending(make: Callable[[], bytes]) -> tuple[int, int]:
+    """Fork a child that sends `make()` through a pipe and leaves (without running the parent's
+    exit handlers; sending nothing if `make` fails); the child's pid and the pipe's read end."""
+    read_end, write_end = os.pipe()
+    pid = fork_frozen()
+    if pid == 0:
+        try:
+            os.close(read_end)
+            data = make()
+            with os.fdopen(write_end, "wb") as f:
+                f.write(data)
+        finally:
+            os._exit(0)
+    gc.unfreeze()
+    os.close(write_end)
+    return pid, read_end
+
+
+def receive(pid: int, fd: int) -> tuple[bytes, int, Any]:
+    """What the child `pid` sent through `fd`, read first (the child waits for its pipe to
+    drain), then its exit status and resource usage once it has ended."""
+    with os.fdopen(fd, "rb") as f:
+        data = f.read()
+    _, status, usage = os.wait4(pid, 0)
+    return data, status, usage
+
+
 class Aside:
     """`look()` run in a forked child while this process gets on with something else; its
     value (plain data that `marshal` takes) comes back through a pipe.
@@ -53,19 +80,7 @@ class Aside:
     report it)."""
 
     def __init__(self, look: Callable[[], Any]) -> None:
-        read_end, write_end = os.pipe()
-        pid = fork_frozen()
-        if pid == 0:  # the child: look, send, leave without running the parent's exit handlers
-            try:
-                os.close(read_end)
-                data = marshal.dumps(look())
-                with os.fdopen(write_end, "wb") as f:
-                    f.write(data)
-            finally:
-                os._exit(0)
-        gc.unfreeze()
-        os.close(write_end)
-        self.pid, self.fd = pid, read_end
+        self.pid, self.fd = fork_sending(lambda: marshal.dumps(look()))
 
     def ready(self) -> bool:
         """Whether the child has finished (it writes only once its value is made)."""
@@ -75,10 +90,8 @@ class Aside:
         """The child's value (waiting for it), or None if it sent none."""
         if self.fd < 0:
             return None
-        with os.fdopen(self.fd, "rb") as f:  # read first: the child waits for its pipe to drain
-            data = f.read()
-        self.fd = -1
-        os.waitpid(self.pid, 0)
+        fd, self.fd = self.fd, -1
+        data, _, _ = receive(self.pid, fd)
         try:
             return marshal.loads(data)
         except (EOFError, ValueError, TypeError):
@@ -107,19 +120,9 @@ class Lane:
         self.fd = -1
 
     def start(self) -> None:
-        read_end, write_end = os.pipe()
-        pid = fork_frozen()
-        if pid == 0:  # the child: run, send, leave without running the parent's exit handlers
-            try:
-                os.close(read_end)
-                result = self._produce()
-                with os.fdopen(write_end, "wb") as f:
-                    pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
-            finally:
-                os._exit(0)
-        gc.unfreeze()
-        os.close(write_end)
-        self.pid, self.fd = pid, read_end
+        self.pid, self.fd = fork_sending(
+            lambda: pickle.dumps(self._produce(), protocol=pickle.HIGHEST_PROTOCOL)
+        )
 
     def _produce(self) -> tuple[str, Any]:
         site = self.site
@@ -143,10 +146,8 @@ class Lane:
     def join(self) -> None:
         """Wait for the lane and add what it did to the build's records (or raise its error)."""
         fd, self.fd = self.fd, -1
-        with os.fdopen(fd, "rb") as f:  # read first: the child waits for its pipe to drain
-            data = f.read()
-        pid, self.pid = self.pid, 0  # reaped below: never signalled or waited for again
-        _, status, usage = os.wait4(pid, 0)
+        pid, self.pid = self.pid, 0  # reaped by receive: never signalled or waited for again
+        data, status, usage = receive(pid, fd)
         logger.info(
             "Familiar: second lane (%s): %.1f s CPU, peak %.0f MB",
             ", ".join(p.__name__ for p in self.producers),

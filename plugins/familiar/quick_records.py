@@ -82,7 +82,7 @@ def read(settings: FamiliarSettings, name: str, others: str | None = None) -> Ke
         data = (settings.cache_path / name).read_bytes()
     except OSError:
         return None
-    if others is not None and data[MAC_BYTES : MAC_BYTES + len(_head(others))] != _head(others):
+    if others is not None and not data.startswith(_head(others), MAC_BYTES):
         return None  # something besides profiles changed (or another version wrote it)
     end = data.find(b"\n", MAC_BYTES + len(FORMAT) + 1) + 1
     head = data[MAC_BYTES:end]
@@ -97,7 +97,7 @@ def load(
 ) -> dict[str, Any] | None:
     """The record `name` if this machine signed it for these `others` (read already when it is
     in `ready`)."""
-    kept = ready.kept[name] if ready is not None and name in ready.kept else None
+    kept = ready.kept.get(name) if ready is not None else None
     if kept is None:
         kept = read(settings, name, others)
     return kept.record if kept is not None and kept.head == _head(others) else None

@@ -375,11 +375,16 @@ def _render_to(spec: CardSpec, cache_file: str) -> bytes:
     return data
 
 
+def _card_rels(site: Site) -> dict[str, str]:
+    """Members' card paths worked out in this build, by slug."""
+    return site._memo.setdefault("social_rel", {})
+
+
 def member_card_rel(site: Site, m: Member) -> str:
     """The output path of `m`'s card (their page's og:image), worked out once per build: the
     card producer runs before the member pages, which are rendered in a process forked after
     it and find them here (making the specs of ten thousand cards costs about a second)."""
-    rels = site._memo.setdefault("social_rel", {})
+    rels = _card_rels(site)
     rel = rels.get(m.slug)
     if rel is None:
         rel = rels[m.slug] = member_card(site, m).rel
@@ -390,7 +395,7 @@ def _wanted(site: Site) -> Iterator[tuple[str, Callable[[], CardSpec]]]:
     """(output path, how to make its spec) for every card. A member's path is kept between
     builds by their card key: making the spec of ten thousand cards costs seconds."""
     kept = site.fragments("social")
-    rels = site._memo.setdefault("social_rel", {})
+    rels = _card_rels(site)
     for m in site.community.published:
         make = functools.partial(member_card, site, m)
         rel = kept.get(m.slug, site.card_key(m), lambda m=m: member_card_rel(site, m)).decode()
