@@ -337,6 +337,39 @@ def test_sizes_srcset_and_lazy_loading(site):
     assert not page.has_attr("loading") and page["alt"] == "Ann, smiling, red scarf"
 
 
+def test_photo_markup_escapes_what_a_profile_says(site):
+    """The photo and placeholder markup (photo_html.photo_of, not a template) escapes the alt
+    text and the name wherever a face is shown: the member page, the directory, the event page
+    and its face sheet."""
+    hostile = '"><img src=x onerror=alert(1)>'
+    site.member(
+        "ann",
+        f"name: Ann Lee\nphoto: ann.jpg\nphoto_alt: '{hostile}'\nattending: [meetup-2026-12-04]\n",
+    )
+    site.member("bob", f"name: '{hostile} Bob'\nattending: [meetup-2026-12-04]\n")
+    (site.content / "members/ann.jpg").write_bytes(jpeg(portrait(600, 800)))
+    site.event(
+        "meetup-2026-12-04",
+        "title: Meetup\nstart: 2026-12-04 17:30\nvenue: {name: Hall, address: 1 Main St}\n"
+        f"guests:\n  - {{name: '{hostile} Bob'}}\n",  # a guest's placeholder too
+    )
+    site.build()
+    for rel in ("members/ann/", "members/bob/", "", "events/meetup-2026-12-04/",
+                "events/meetup-2026-12-04/faces/"):  # fmt: skip
+        page = site.html(rel)
+        assert not page.select("[onerror]"), rel
+        for img in page.select("img.photo"):
+            assert img["alt"] == hostile, rel
+            assert img.find_parent("picture").find("source")["srcset"], rel
+        for ph in page.select(".photo.placeholder"):
+            assert ph["aria-label"] == f"{hostile} Bob", rel
+            assert ph.get_text().strip() and not ph.find("img"), rel  # initials, as text
+    assert site.html("members/ann/").select("img.photo")
+    assert site.html("members/bob/").select(".photo.placeholder")
+    # Bob and the guest have no photo; Ann has
+    assert len(site.html("events/meetup-2026-12-04/").select(".photo.placeholder")) == 2
+
+
 def test_small_source_is_not_upscaled():
     facts, files = photos.render(jpeg(portrait(300, 400)), None)
     assert facts["sizes"] == [75, 150, 300]  # the square and its halves, down to 64 pixels

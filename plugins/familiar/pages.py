@@ -7,6 +7,7 @@ members and renders with autoescape off.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import resource
@@ -27,6 +28,7 @@ from .ics import calendar_files
 from .models import Member
 from .output import Output
 from .pagecache import Fragments, PageCache, TemplateCache, digest, fingerprint
+from .photo_html import photo_of
 from .placeholders import placeholder_colour
 from .settings import FamiliarSettings
 from .structured import member_extras
@@ -143,6 +145,7 @@ def make_env(settings: FamiliarSettings) -> Environment:
         bytecode_cache=TemplateCache(settings.cache_path / "templates"),
     )
     env.globals.update(SITENAME=settings.site_name, SITEURL=settings.site_url)
+    env.globals["photo_of"] = functools.partial(photo_of, site_url=settings.site_url)
     env.filters["letter"] = index_letter
     env.globals["card_html"] = None  # set per site in build_site (listings.card_html)
     return env
