@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .community import Community
-from .models import Event, Guest, Member, initials
+from .models import Event, Guest, Member
 from .pagecache import digest
 from .placeholders import placeholder_colour
 from .text import render_markdown, sort_key, taxonomy_key
@@ -290,7 +290,7 @@ def _person(site: Site, a: Attendee, intros: list[Introduction], anchors: dict) 
         who: Any = m
         colour = placeholder_colour(m.slug)
     else:
-        who = {"name": a.name, "initials": initials(a.name)}
+        who = a.guest
         colour = placeholder_colour("guest:" + a.name)
     return {
         "a": a,

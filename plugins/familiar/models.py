@@ -106,6 +106,10 @@ class Guest:
     business: str | None = None
     handle: str | None = None
 
+    @property
+    def initials(self) -> str:
+        return initials(self.name)
+
 
 @dataclass(frozen=True)
 class Venue:

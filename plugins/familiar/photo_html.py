@@ -12,10 +12,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-
-def _field(who: Any, name: str) -> Any:
-    """`who.name`, as a template reads it: an attribute (a Member) or a key (a guest's dict)."""
-    return who[name] if isinstance(who, dict) else getattr(who, name)
+# how a photo starts and what makes it lazy: quick_terms.py reads listings' cards by them
+IMG_START = '<img class="photo u-photo"'
+LAZY = ' loading="lazy" decoding="async"'
 
 
 def _srcset(site_url: str, sizes: list[tuple[str, int]]) -> str:
@@ -34,23 +33,23 @@ def photo_of(
 ) -> Markup:
     """The photo shown at about `css_px` CSS pixels; lazily loaded unless `lazy` is false;
     `sizes`: the img's sizes attribute (default: `css_px` pixels). `member`: a Member, or a
-    guest's dict (name, initials), for the placeholder."""
+    Guest (models.py), for the placeholder's name and initials."""
     if not photo:
         return Markup(
-            f'<span class="photo placeholder" role="img" aria-label="{escape(_field(member, "name"))}" '
+            f'<span class="photo placeholder" role="img" aria-label="{escape(member.name)}" '
             f'style="--ph: {escape(placeholder_colour)}; --size: {int(css_px)}px">'
-            f'<span aria-hidden="true" dir="auto">{escape(_field(member, "initials"))}</span></span>'
+            f'<span aria-hidden="true" dir="auto">{escape(member.initials)}</span></span>'
         )
     base = escape(site_url)
     shown = escape(sizes or f"{css_px}px")
     px = int(css_px)
     main = photo.best(css_px)
-    loading = ' loading="lazy" decoding="async"' if lazy else ""
+    loading = LAZY if lazy else ""
     return Markup(
         "<picture>\n"
         f'  <source type="image/webp" srcset="{_srcset(base, photo.srcset("webp"))}"'
         f' sizes="{shown}">\n'
-        f'  <img class="photo u-photo" src="{base}/{escape(main.jpeg)}"'
+        f'  {IMG_START} src="{base}/{escape(main.jpeg)}"'
         f' srcset="{_srcset(base, photo.srcset("jpeg"))}" sizes="{shown}"'
         f' width="{px}" height="{px}" alt="{escape(photo.alt)}"{loading}>\n'
         "</picture>"

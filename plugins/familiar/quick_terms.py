@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from .community import TERM_KINDS, Term, term_name
 from .listings import chunks, page_path, pagers
+from .photo_html import IMG_START, LAZY
 from .quick_files import NotQuick
 from .text import index_letter, sort_key, taxonomy_key
 
@@ -38,8 +39,6 @@ CARD_START = '<li class="card h-card" data-slug="'
 LETTER_START = '<li class="card h-card first-of-letter" data-slug="'  # the directory's
 # a card ends with the first line break after "</li>": its inner items (interests) have none
 CARD_END = "</li>\n"
-LAZY = ' loading="lazy" decoding="async"'
-PHOTO = '<img class="photo u-photo"'
 LAZY_AFTER = 8  # cards further down a page than this load their photos lazily (term.html)
 
 
@@ -296,7 +295,7 @@ def cards_on(site: Site, folder: str, numbers: Iterable[int]) -> dict[str, str]:
                 body = card.index("</h2>") + len("</h2>")
                 card = f"{CARD_START}{head}{card[body:]}"
             # a theme whose cards load lazily in another way or place cannot be read so
-            if (LAZY in card) != (place > LAZY_AFTER and PHOTO in card):
+            if (LAZY in card) != (place > LAZY_AFTER and IMG_START in card):
                 raise NotQuick(f"the cards of {folder} are not as quick_terms.py reads them")
             found[slug] = card.replace(LAZY + ">", ">")
             at = _next_card(text, end)
@@ -334,7 +333,7 @@ def check_cards(card: Callable[[Member, bool], str], members: Iterable[Member]) 
 
 def lazy(card: str) -> str:
     """A card loaded at once made lazy, as the card macro makes it further down a page."""
-    at = card.find(PHOTO)
+    at = card.find(IMG_START)
     if at < 0:  # a placeholder, the same either way
         return card
     end = card.index(">", at)

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
-import html
 import json
 import logging
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import cmarkgfm
 from markupsafe import Markup
 
 from .events import attendees
 from .models import Event, Member
 from .output import write_atomic
+from .text import markdown_text
 
 if TYPE_CHECKING:
     from .pages import Site
@@ -134,16 +131,8 @@ def _first_paragraph(text: str, limit: int = 300) -> str | None:
     """Plain text of the first paragraph of Markdown, for descriptions and previews."""
     if not text.strip():
         return None
-    plain = _plain_first_paragraph(text.strip().split("\n\n", 1)[0])
+    plain = markdown_text(text.strip().split("\n\n", 1)[0])
     return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"
-
-
-@functools.lru_cache(maxsize=8)  # a member page asks twice (JSON-LD, then the social card)
-def _plain_first_paragraph(first: str) -> str:
-    # every tag is stripped, so the sanitiser (render_markdown) has nothing to do here: the
-    # text is escaped where it is shown; cmark leaves out raw HTML, so no script's text is kept
-    plain = re.sub(r"<[^>]+>", "", cmarkgfm.markdown_to_html(first))
-    return " ".join(html.unescape(plain).split())
 
 
 @dataclass(frozen=True)

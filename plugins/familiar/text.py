@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import html
 import json
 import re
 import unicodedata
@@ -127,6 +128,15 @@ def _render(source: str) -> str:
         link_rel="nofollow ugc noopener",
         strip_comments=True,
     )
+
+
+@functools.lru_cache(maxsize=8)  # a member page asks twice (JSON-LD, then the social card)
+def markdown_text(source: str) -> str:
+    """Markdown as plain text (tags left out, entities decoded, white space made single), to be
+    escaped where it is shown. Every tag is stripped, so the sanitiser has nothing to do; cmark
+    leaves raw HTML out, so no script's text is kept."""
+    plain = re.sub(r"<[^>]+>", "", cmarkgfm.markdown_to_html(source))
+    return " ".join(html.unescape(plain).split())
 
 
 def load_markdown_cache(path: Path) -> None:
