@@ -33,6 +33,15 @@ separate step, then runs, interleaved, several times each:
 
 and prints the median, min-max and peak resident memory of each, ratios against Hugo's cold build
 at the same N, the 10k/1k growth, and how many output files the one-profile edit rewrote.
+
+--settle: on ext4 without a journal (as on this benchmark's machine), Linux does not reuse an
+inode freed in the last 60 seconds (6 minutes while its block is not yet written back) while
+another is free, and looks past every such inode, one at a time, for each file it creates. A
+build straight after deleting tens of thousands of files then spends much of its time in the
+kernel, more the more files were deleted, and the figures swing from run to run. With --settle
+every cold build writes into a new folder: the old one is moved aside and deleted, once per
+run, before the first cold build, then the disk is synced and the benchmark waits 61 s (about
+a minute a run). Without it, each cold build follows the delete of the same tool's output.
 """
 
 from __future__ import annotations
@@ -119,13 +128,47 @@ def hugo_site(root: Path, people: list[dict]) -> None:
     )
 
 
-def clear_familiar(root: Path, keep: tuple[str, ...] = KEEP_CACHES) -> None:
-    shutil.rmtree(root / "output", ignore_errors=True)
+def clear_familiar(
+    root: Path, keep: tuple[str, ...] = KEEP_CACHES, trash: Trash | None = None
+) -> None:
+    """No output and no caches but `keep`: deleted, or moved to `trash` (--settle)."""
+    remove = trash.put if trash is not None else rmtree
+    remove(root / "output")
     cache = root / ".familiar-cache"
     if cache.is_dir():
         for child in cache.iterdir():
             if child.name not in keep:
-                shutil.rmtree(child) if child.is_dir() else child.unlink()
+                remove(child)
+
+
+def rmtree(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+SETTLE_SECONDS = 61  # the kernel's 60 s for an inode whose block is written back, and a second
+
+
+class Trash:
+    """--settle: folders and files to delete, moved aside (a rename frees no inode) and deleted
+    together by `empty`, which then syncs and waits until the kernel would reuse their inodes."""
+
+    def __init__(self, base: Path) -> None:
+        self.folder = base / "trash"
+        self.count = 0
+
+    def put(self, path: Path) -> None:
+        if path.exists() or path.is_symlink():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.count += 1
+            path.rename(self.folder / f"{self.count}-{path.name}")
+
+    def empty(self) -> None:
+        rmtree(self.folder)
+        os.sync()
+        time.sleep(SETTLE_SECONDS)
 
 
 def files_changed_since(folder: Path, since: float) -> int:
@@ -298,11 +341,17 @@ def main() -> None:
         action="store_true",
         help="keep communities (and their processed photos) generated in --dir by an earlier run",
     )
+    parser.add_argument(
+        "--settle",
+        action="store_true",
+        help="cold builds write into new folders, the old ones deleted a minute before (see above)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[tuple[str, int], list[tuple[float, float]]] = {}
     rewritten: dict[tuple[str, int], list[int]] = {}  # files an edit rewrote
     hugo = hugo_binary()
+    trash = Trash(args.dir) if args.settle else None
     # the plugin's bytecode made once, as installing a package does: where the environment sets
     # PYTHONDONTWRITEBYTECODE, every build would otherwise compile the modules changed since
     # their last .pyc (a tenth of a second in each timed rebuild)
@@ -317,9 +366,16 @@ def main() -> None:
 
         for r in range(args.runs):
             print(f"  N={n} run {r + 1}/{args.runs}", file=sys.stderr, flush=True)
-            clear_familiar(fam, tuple(k for k in KEEP_CACHES if k != "badges"))
+            if trash is not None:
+                # this run's cold builds: every output folder to delete is moved aside now
+                # (the familiar-cold one just before it is made); deleted a minute before
+                clear_familiar(fam, tuple(k for k in KEEP_CACHES if k != "badges"), trash)
+                trash.put(roots["pelican"] / "output")
+                trash.put(roots["hugo"] / "public")
+                trash.empty()
+            clear_familiar(fam, tuple(k for k in KEEP_CACHES if k != "badges"), trash)
             results.setdefault(("familiar-cold+b", n), []).append(run(familiar_cmd(), fam))
-            clear_familiar(fam)
+            clear_familiar(fam, trash=trash)
             results.setdefault(("familiar-cold", n), []).append(run(familiar_cmd(), fam))
             results.setdefault(("familiar-noop", n), []).append(run(familiar_cmd(), fam))
             profile.write_text(original.replace("---\n", "---\n", 1) + f"\nEdited {r}.\n")
@@ -352,7 +408,7 @@ def main() -> None:
             added.unlink()
             profile.write_text(original)
             run(familiar_cmd(), fam)  # back to the original state
-            shutil.rmtree(roots["pelican"] / "output", ignore_errors=True)
+            rmtree(roots["pelican"] / "output")
             results.setdefault(("pelican-cold", n), []).append(
                 run(
                     [
@@ -367,7 +423,7 @@ def main() -> None:
                     roots["pelican"],
                 )
             )
-            shutil.rmtree(roots["hugo"] / "public", ignore_errors=True)
+            rmtree(roots["hugo"] / "public")
             results.setdefault(("hugo-cold", n), []).append(
                 run([hugo, "--quiet", "-d", "public"], roots["hugo"])
             )

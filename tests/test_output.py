@@ -126,3 +126,63 @@ def test_cache_files_are_signed_with_a_key_of_this_machine(tmp_path, monkeypatch
         assert len(made) == 32 and made != bad and path.read_bytes() == made
         assert signing.unseal(sealed) is None  # another key: nothing sealed before is trusted
     signing._key_at.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        ["out/new/index.html", "out/index.html"],
+        ["out/index.html", "out/new/index.html"],
+        ["in/out/deep/x.html", "in/out/y.html", "in/z.html"],
+    ],
+)
+def test_a_folder_that_leads_out_is_refused_whichever_page_comes_first(tmp_path, order):
+    """A folder resolved on the way to a deeper one is remembered; a page later written into
+    that folder itself is still checked (the remembered folder was once used unchecked, and a
+    page after a refused deeper one landed outside)."""
+    from familiar.output import Output, UnsafeOutputPath
+
+    root, outside = tmp_path / "output", tmp_path / "outside"
+    (root / "real").mkdir(parents=True)
+    outside.mkdir()
+    (root / "out").symlink_to(outside)
+    (root / "real/out").symlink_to(outside)
+    (root / "in").symlink_to(root / "real")
+    out = Output(root)
+    for rel in order:
+        if rel == "in/z.html":  # inside, through a link inside: written where it leads
+            assert out.write(rel, "z") == root / "real/z.html"
+            continue
+        with pytest.raises(UnsafeOutputPath):
+            out.write(rel, "x")
+    assert list(outside.rglob("*")) == []
+
+
+def test_a_linked_file_of_the_same_size_is_kept_and_any_other_replaced(tmp_path):
+    """Output.link with the cache file's size (photos are named by their content): a regular
+    file of that size at the place is kept untouched; one of another size, or a symbolic link
+    (to inside: one out is refused), is replaced by the cache file, never written through."""
+    from familiar.output import Output
+
+    root = tmp_path / "output"
+    cached = tmp_path / "cache.jpg"
+    cached.write_bytes(b"\xff\xd8 cached photo")
+    size = cached.stat().st_size
+    (root / "photos").mkdir(parents=True)
+    same = root / "photos/same.jpg"
+    same.write_bytes(b"x" * size)
+    os.utime(same, ns=(1_000_000_000, 1_000_000_000))
+    (root / "photos/other.jpg").write_bytes(b"shorter")
+    target = root / "elsewhere.jpg"
+    target.write_bytes(b"y" * size)
+    (root / "photos/link.jpg").symlink_to(target)
+    out = Output(root)
+    for name in ("same", "other", "link", "new"):
+        out.link(f"photos/{name}.jpg", cached, size)
+    assert same.read_bytes() == b"x" * size and same.stat().st_mtime_ns == 1_000_000_000
+    for name in ("other", "link", "new"):
+        path = root / f"photos/{name}.jpg"
+        assert not path.is_symlink() and path.read_bytes() == cached.read_bytes(), name
+    assert target.read_bytes() == b"y" * size
+    assert out.changed == 3
+    assert out.seen["photos/same.jpg"] == (size, 1_000_000_000)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from stat import S_ISLNK, S_ISREG
@@ -66,69 +67,76 @@ class UnsafeOutputPath(Exception):
     """A page would be written outside the output folder or over another page."""
 
 
-def _same_bytes(path: Path, pieces: list[bytes], size: int | None = None) -> bool:
+def _same_bytes(path: str, pieces: list[bytes], size: int | None = None) -> bool:
     """Whether the file at `path` (of `size` bytes, if the caller has looked) holds exactly the
     `pieces` one after another (compared a piece at a time: an index can be tens of
     megabytes, and reading it whole, or joining the pieces, would hold it in memory twice)."""
     try:
-        if (path.stat().st_size if size is None else size) != sum(len(p) for p in pieces):
+        if (os.stat(path).st_size if size is None else size) != sum(len(p) for p in pieces):
             return False
-        with path.open("rb") as f:
+        with open(path, "rb") as f:
             return all(f.read(len(p)) == p for p in pieces) and not f.read(1)
     except OSError:
         return False
 
 
 class Output:
+    """Paths are plain strings inside: a build of ten thousand members writes or links about
+    ninety thousand files, and pathlib's parsing would cost a second of that."""
+
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+        self._root = str(self.root)
+        self._inside = self._root.rstrip("/") + "/"  # what a path strictly inside starts with
         self.written: set[str] = set()
         self.changed = 0
         # (size, mtime_ns) of kept files whose stat was taken anyway: not taken again at the end
         self.seen: dict[str, tuple[int, int]] = {}
-        self._folders: dict[str, Path] = {}  # folder part of rel -> its resolved path
-        self._made: set[Path] = set()  # folders known to exist
+        self._folders: dict[str, str] = {}  # folder part of rel -> its resolved path
+        self._made: set[str] = set()  # folders known to exist
 
     def path_for(self, rel: str) -> Path:
         """Where `rel` goes: inside the output folder after following every symbolic link on
         the way, else UnsafeOutputPath. Folders are resolved once each (a build writes tens of
         thousands of files into a few folders, and resolving costs a system call per part)."""
-        return self._place(rel)[0]
+        return Path(self._place(rel)[1])
 
-    def _place(self, rel: str) -> tuple[Path, os.stat_result | None]:
-        """path_for(rel), and what is there now (lstat; None if nothing)."""
+    def _place(self, rel: str) -> tuple[str, str, os.stat_result | None]:
+        """The folder `rel` goes in and its path (as path_for), and what is there now (lstat;
+        None if nothing)."""
         folder, _, name = rel.rpartition("/")
         if name in ("", ".", "..") or rel.startswith("/"):
             raise UnsafeOutputPath(f"refusing to write {rel!r}: not a file name")
         parent = self._folders.get(folder)
         if parent is None:
-            parent = self._resolved(folder)
-            if parent != self.root and self.root not in parent.parents:
-                raise UnsafeOutputPath(f"refusing to write {rel!r} outside {self.root}")
-            self._folders[folder] = parent
-        target = parent / name
+            parent = self._folders[folder] = self._resolved(folder)
+        # checked on every call: a folder resolved on the way to a deeper one (and remembered)
+        # has not been checked itself
+        if parent != self._root and not parent.startswith(self._inside):
+            raise UnsafeOutputPath(f"refusing to write {rel!r} outside {self.root}")
+        target = f"{parent}/{name}"
         try:
             st = os.lstat(target)
         except OSError:
-            return target, None
+            return parent, target, None
         # the file itself may be a link only to somewhere inside (it is replaced, never
         # written through, but a link out is refused as it always was)
-        if S_ISLNK(st.st_mode) and self.root not in target.resolve().parents:
+        if S_ISLNK(st.st_mode) and not os.path.realpath(target).startswith(self._inside):
             raise UnsafeOutputPath(f"refusing to write {rel!r} outside {self.root}")
-        return target, st
+        return parent, target, st
 
-    def _resolved(self, folder: str) -> Path:
+    def _resolved(self, folder: str) -> str:
         """`root/folder` resolved: the folder above it as resolved before (remembered), then
         its last part followed if it is a link. As `Path.resolve` makes it, with one system
         call for a new folder rather than one for each part of its path."""
         up, _, name = folder.rpartition("/")
         if name in ("", ".", "..") or (up and up.endswith("/")):
-            return (self.root / folder).resolve()
-        above = self._folders.get(up) if up else self.root
+            return os.path.realpath(f"{self._root}/{folder}")
+        above = self._folders.get(up) if up else self._root
         if above is None:
             above = self._folders[up] = self._resolved(up)
-        path = above / name
-        return path.resolve() if path.is_symlink() else path
+        path = f"{above}/{name}"
+        return os.path.realpath(path) if os.path.islink(path) else path
 
     def write(
         self,
@@ -144,31 +152,36 @@ class Output:
         pieces = data if isinstance(data, list) else [data]
         if rel in self.written:
             raise UnsafeOutputPath(f"two pages want the same file {rel!r}")
-        target, there = self._place(rel)
+        parent, target, there = self._place(rel)
         self.written.add(rel)
         if there is None:
             # nothing there (most files of a first build): made in place, one file created
             # rather than a temporary one renamed
-            self._folder(target.parent)
+            self._folder(parent)
             with contextlib.suppress(FileExistsError):  # made meanwhile: replaced below
                 self._write_to(rel, target, pieces, os.O_EXCL)
                 self.changed += 1
-                return target
+                return Path(target)
         elif compare and _same_bytes(
             target, pieces, there.st_size if S_ISREG(there.st_mode) else None
         ):  # (a link, to inside, is compared through)
             if S_ISREG(there.st_mode):
                 self.seen[rel] = (there.st_size, there.st_mtime_ns)
-            return target
-        self._folder(target.parent)
-        tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+            return Path(target)
+        self._folder(parent)
+        tmp = self._temporary(parent, rel)
         self._write_to(rel, tmp, pieces, os.O_TRUNC)
         os.replace(tmp, target)
         self.changed += 1
-        return target
+        return Path(target)
+
+    @staticmethod
+    def _temporary(parent: str, rel: str) -> str:
+        """A name beside `rel`'s file for this process to make it under, then rename."""
+        return f"{parent}/.{rel.rpartition('/')[2]}.tmp{os.getpid()}"
 
     def _write_to(
-        self, rel: str, path: Path, pieces: list[bytes] | list[bytes | memoryview], flag: int
+        self, rel: str, path: str, pieces: list[bytes] | list[bytes | memoryview], flag: int
     ) -> None:
         """Write `pieces` to the file `path`, opened with `flag` besides creating (never through
         a link), and keep its size and time as the file at `rel` will have them (a rename keeps
@@ -180,26 +193,31 @@ class Output:
             st = os.fstat(fd)
         self.seen[rel] = (st.st_size, st.st_mtime_ns)
 
-    def link(self, rel: str, source: Path) -> Path:
+    def link(self, rel: str, source: Path | str, size: int | None = None) -> Path:
         """Put the file `source` (an immutable, content-named cache file) at `rel`: a hard link
-        when the cache and the output share a file system, else a copy."""
+        when the cache and the output share a file system, else a copy. With `size`, a regular
+        file of that many bytes already at `rel` is kept as it is: the caller names its files
+        after their content (a photo's name carries its hash)."""
         if rel in self.written:
             raise UnsafeOutputPath(f"two pages want the same file {rel!r}")
-        target = self.path_for(rel)
+        parent, target, there = self._place(rel)
         self.written.add(rel)
-        self._folder(target.parent)
+        if there is not None and S_ISREG(there.st_mode) and there.st_size == size:
+            self.seen[rel] = (there.st_size, there.st_mtime_ns)
+            return Path(target)
+        self._folder(parent)
         try:
             os.link(source, target)  # the usual case in a fresh output folder: one call
-        except FileExistsError:
-            tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+        except FileExistsError:  # replaced whole, never written through
+            tmp = self._temporary(parent, rel)
             try:
                 os.link(source, tmp)
             except OSError:
-                tmp.write_bytes(source.read_bytes())
+                shutil.copyfile(source, tmp)
             os.replace(tmp, target)
-        except OSError:
-            tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-            tmp.write_bytes(source.read_bytes())
+        except OSError:  # another file system
+            tmp = self._temporary(parent, rel)
+            shutil.copyfile(source, tmp)
             os.replace(tmp, target)
         # looked at now rather than at the end (in a big build this runs beside the other
         # process, and the end of the build waits for nothing else)
@@ -207,11 +225,11 @@ class Output:
             st = os.stat(target, follow_symlinks=False)
             self.seen[rel] = (st.st_size, st.st_mtime_ns)
         self.changed += 1
-        return target
+        return Path(target)
 
-    def _folder(self, path: Path) -> None:
+    def _folder(self, path: str) -> None:
         if path not in self._made:
-            path.mkdir(parents=True, exist_ok=True)
+            os.makedirs(path, exist_ok=True)
             self._made.add(path)
 
     def keep(self, rel: str, seen: tuple[int, int] | None = None) -> None:

@@ -322,19 +322,9 @@ def photo_files(site: Site, out: Output) -> None:
     A derivative's name carries its content hash, so one already in the output with the same
     byte count is this very file: it is kept without being read again.
     """
-    root = str(out.root)
     for photo_set in site.photos.values():
         for rel, cached, size in photo_set.files:
-            try:
-                # rel is built from a checked slug and a hash (out.write checks it again);
-                # a plain string join because this runs for every file on every build
-                st = os.stat(f"{root}/{rel}")
-            except OSError:
-                st = None
-            if st is not None and st.st_size == size:
-                out.keep(rel, (st.st_size, st.st_mtime_ns))
-            else:
-                out.link(rel, Path(cached))
+            out.link(rel, cached, size)
 
 
 def theme_files(site: Site, out: Output) -> None:
