@@ -12,6 +12,8 @@ import feedparser
 import jsonschema
 import pytest
 import vobject
+from hypothesis import example, given
+from hypothesis import strategies as st
 from lxml import etree
 from PIL import Image, features
 
@@ -319,3 +321,25 @@ def test_social_card_renders_names_in_any_script(site):
             # text was drawn in the right-hand column (dark pixels there)
             column = im.convert("L").crop((540, 150, 1130, 400))
             assert column.getextrema()[0] < 80, slug
+
+
+@example("é" * 40)  # 45 characters, 85 octets
+@example("Zoë · " * 20)
+@given(
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=300)
+)
+def test_a_vcard_line_is_folded_at_75_octets_without_splitting_a_character(value):
+    """RFC 2426 2.6: a content line longer than 75 octets is folded (CRLF and a space), each
+    physical line at most 75 octets of UTF-8 and a whole number of characters; unfolding gives
+    the line back, and a line that fits is left as it is."""
+    from familiar.exports import _fold
+
+    line = f"NOTE:{value}"
+    folded = _fold(line)
+    physical = folded.split("\r\n")
+    assert "".join([physical[0], *(p.removeprefix(" ") for p in physical[1:])]) == line
+    assert all(p.startswith(" ") for p in physical[1:])
+    assert all(len(p.encode("utf-8")) <= 75 for p in physical)
+    assert all(len(p) > 1 for p in physical[1:])  # no empty continuation
+    if len(line.encode("utf-8")) <= 75:
+        assert folded == line
