@@ -160,6 +160,8 @@ class Trash:
         if path.exists() or path.is_symlink():
             self.folder.mkdir(parents=True, exist_ok=True)
             self.count += 1
+            while (self.folder / f"{self.count}-{path.name}").exists():  # left by a stopped run
+                self.count += 1
             path.rename(self.folder / f"{self.count}-{path.name}")
 
     def empty(self) -> None:

@@ -397,9 +397,10 @@ def _wanted(site: Site) -> Iterator[tuple[str, Callable[[], CardSpec]]]:
     kept = site.fragments("social")
     rels = _card_rels(site)
     for m in site.community.published:
-        make = functools.partial(member_card, site, m)
-        rel = kept.get(m.slug, site.card_key(m), lambda m=m: member_card_rel(site, m)).decode()
-        rels[m.slug] = rel
+        make = functools.cache(functools.partial(member_card, site, m))  # made once, if at all
+        rel = rels[m.slug] = kept.get(
+            m.slug, site.card_key(m), lambda make=make: make().rel
+        ).decode()
         yield rel, make
     for e in site.community.events:
         spec = event_card(site, e)
