@@ -31,8 +31,9 @@ separate step, then runs, interleaved, several times each:
   pelican-cold    plain Pelican 4 building N articles with the same bios (default theme)
   hugo-cold       Hugo building N pages with the same bios
 
-and prints the median, min-max and peak resident memory of each, ratios against Hugo's cold build
-at the same N, the 10k/1k growth, and how many output files the one-profile edit rewrote.
+and prints the median and min-max wall time, the median user and system CPU time and the peak
+resident memory of each, ratios against Hugo's cold build at the same N, the 10k/1k growth, and
+how many output files the one-profile edit rewrote.
 
 --settle: on ext4 without a journal (as on this benchmark's machine), Linux does not reuse an
 inode freed in the last minute, or the last six minutes while its block of the inode table has
@@ -57,6 +58,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402
@@ -77,8 +79,18 @@ def hugo_binary() -> str:
     return str(Path(list(spec.submodule_search_locations)[0]) / "binaries" / "hugo")
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS in MB of one command (its own rusage, via wait4)."""
+class Run(NamedTuple):
+    """One timed command: its wall seconds, peak resident memory in MB, and the CPU seconds it
+    and the processes it waited for spent in user code and in the kernel (wait4's rusage)."""
+
+    wall: float
+    peak_mb: float
+    user: float
+    system: float
+
+
+def run(cmd: list[str], cwd: Path) -> Run:
+    """Run one command and measure it (its own rusage, via wait4)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -87,7 +99,7 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{err[-3000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return Run(elapsed, usage.ru_maxrss / 1024, usage.ru_utime, usage.ru_stime)
 
 
 def pelican_site(root: Path, people: list[dict]) -> None:
@@ -312,7 +324,7 @@ def rsvp_edit(members: Path, skip: Path) -> tuple[Path, str, str]:
     raise SystemExit(f"no member in {members} fits familiar-edit+a")
 
 
-def edited_build(site: Path, path: Path, text: str, edited: str) -> tuple[tuple[float, float], int]:
+def edited_build(site: Path, path: Path, text: str, edited: str) -> tuple[Run, int]:
     """The build after `path` (now `text`) is edited to `edited` (its time and peak memory) and
     how many output files it rewrote; then the profile and the site are put back."""
     path.write_text(edited, encoding="utf-8")
@@ -346,7 +358,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    results: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    results: dict[tuple[str, int], list[Run]] = {}
     rewritten: dict[tuple[str, int], list[int]] = {}  # files an edit rewrote
     hugo = hugo_binary()
     trash = Trash(args.dir) if args.settle else None
@@ -421,18 +433,20 @@ def main() -> None:
                 run([hugo, "--quiet", "-d", "public"], roots["hugo"])
             )
 
-    print(f"\n{'what':<16}{'N':>7}{'median s':>10}{'min-max s':>16}{'peak MB':>9}{'vs hugo':>9}")
-    medians = {}
-    for (what, n), samples in results.items():
-        times = [t for t, _ in samples]
-        medians[(what, n)] = statistics.median(times)
+    print(
+        f"\n{'what':<16}{'N':>7}{'median s':>10}{'min-max s':>16}{'user s':>8}{'sys s':>7}"
+        f"{'peak MB':>9}{'vs hugo':>9}"
+    )
+    medians = {key: statistics.median(r.wall for r in samples) for key, samples in results.items()}
     for (what, n), samples in sorted(results.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        times = [t for t, _ in samples]
-        peak = max(m for _, m in samples)
+        times = [r.wall for r in samples]
+        user = statistics.median(r.user for r in samples)
+        system = statistics.median(r.system for r in samples)
+        peak = max(r.peak_mb for r in samples)
         ratio = medians[(what, n)] / medians[("hugo-cold", n)]
         print(
             f"{what:<16}{n:>7}{medians[(what, n)]:>10.2f}{min(times):>8.2f}-{max(times):<7.2f}"
-            f"{peak:>9.0f}{ratio:>9.2f}"
+            f"{user:>8.1f}{system:>7.1f}{peak:>9.0f}{ratio:>9.2f}"
         )
     for (what, n), counts in rewritten.items():
         print(f"files rewritten by {what} at N={n}: {counts}")
