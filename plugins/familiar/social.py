@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,7 +71,7 @@ class CardSpec:
     site_name: str
     root: str = field(default="", compare=False)  # the output folder the faces are read from
 
-    @property
+    @cached_property  # asked for by the card's path, its cache file and its drawing
     def key(self) -> str:
         inputs = (VERSION, self.kind, self.slug, self.lines, self.faces, self.extra, self.coming,
                   self.cancelled, self.site_name)  # fmt: skip
@@ -407,16 +407,16 @@ def _wanted(site: Site) -> Iterator[tuple[str, Callable[[], CardSpec]]]:
         yield spec.rel, lambda spec=spec: spec
 
 
-def _cache_file(settings: FamiliarSettings, spec: CardSpec) -> Path:
-    return settings.cache_path / "social" / f"{spec.key}.jpg"
+def _cache_file(settings: FamiliarSettings, spec: CardSpec) -> str:
+    return f"{settings.cache_path}/social/{spec.key}.jpg"  # a string: ten thousand are asked for
 
 
 def card_file(settings: FamiliarSettings, spec: CardSpec) -> Path:
     """The cached image of `spec` (files are named by their content), drawn now if need be."""
     cached = _cache_file(settings, spec)
-    if not cached.is_file():
-        _render_to(spec, str(cached))
-    return cached
+    if not os.path.isfile(cached):
+        _render_to(spec, cached)
+    return Path(cached)
 
 
 def social_cards(site: Site, out: Output) -> None:
@@ -430,7 +430,7 @@ def social_cards(site: Site, out: Output) -> None:
             continue
         spec = make()
         cached = _cache_file(site.settings, spec)
-        if cached.is_file():
+        if os.path.isfile(cached):
             out.link(spec.rel, cached)  # cache files are named by their content: never changed
         else:
             todo.append(spec)
@@ -438,7 +438,7 @@ def social_cards(site: Site, out: Output) -> None:
     site.fragments_done("social")
     if not todo:
         return
-    files = [str(_cache_file(site.settings, s)) for s in todo]
+    files = [_cache_file(site.settings, s) for s in todo]
     workers = min(site.settings.workers, max(1, len(todo) // 8))
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
