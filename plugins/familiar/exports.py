@@ -64,12 +64,10 @@ def _vtext(value: str) -> str:
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 sequence (RFC 2426 2.6)."""
-    if line.isascii():  # the embedded photo: long, ASCII, and worth the fast path
-        if len(line) <= 75:
-            return line
-        return "\r\n ".join([line[:75]] + [line[i : i + 74] for i in range(75, len(line), 74)])
     if len(line.encode("utf-8")) <= 75:  # most lines: nothing to fold
         return line
+    if line.isascii():  # the embedded photo: long, ASCII, and worth the fast path
+        return "\r\n ".join([line[:75]] + [line[i : i + 74] for i in range(75, len(line), 74)])
     out: list[str] = []
     current, size = "", 0
     for ch in line:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import escape
 
 from . import photos as photo_pipeline
 from .badges import badge_files
@@ -145,7 +146,8 @@ def make_env(settings: FamiliarSettings) -> Environment:
         bytecode_cache=TemplateCache(settings.cache_path / "templates"),
     )
     env.globals.update(SITENAME=settings.site_name, SITEURL=settings.site_url)
-    env.globals["photo_of"] = functools.partial(photo_of, site_url=settings.site_url)
+    # escaped once here; photo_of's own escape then passes the Markup through
+    env.globals["photo_of"] = functools.partial(photo_of, site_url=escape(settings.site_url))
     env.filters["letter"] = index_letter
     env.globals["card_html"] = None  # set per site in build_site (listings.card_html)
     return env
