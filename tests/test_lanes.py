@@ -155,3 +155,42 @@ def test_profiles_parsed_by_workers_are_all_kept_in_the_cache(demo_site, monkeyp
         community, "load_member", lambda path, *a: parsed.append(path) or load(path, *a)
     )
     assert build_fresh(demo_site, FAMILIAR_WORKERS=2) == one and parsed == []
+
+
+EXIT_PROBE = """
+import atexit, gc, sys
+# registered before the build, so run after any exit handler the build registers
+atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count() > 0, flush=True))
+from pelican import main
+main()
+"""
+
+
+def test_a_good_build_exits_without_the_last_collection_and_a_bad_one_still_fails(demo_site):
+    """After a good build every object is frozen at exit (generator.exit_without_collecting),
+    so the interpreter's last garbage collection skips the site's web of cycles; the build's
+    files are all there and its exit status is 0. A build that fails still exits with 1."""
+    import subprocess
+    import sys
+
+    def pelican() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-c", EXIT_PROBE, "content", "-s", "pelicanconf.py", "-o", "output"],
+            cwd=demo_site.root,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    good = pelican()
+    assert good.returncode == 0, good.stderr
+    assert "frozen at exit: True" in good.stdout
+    assert len(list((demo_site.output / "members").glob("*/index.html"))) > 10
+    # the last files a build writes: the stamp, then (at Pelican's `finalized`) the records
+    cache = demo_site.root / ".familiar-cache"
+    assert (cache / "build-stamp.json").is_file() and (cache / "quick-base.pickle").is_file()
+    members = sorted(p.stem for p in (demo_site.content / "members").glob("*.md"))
+    demo_site.member(members[0], "name: [not, a, name]\nemail: nobody")
+    bad = pelican()
+    assert bad.returncode == 1 and "frozen at exit: False" in bad.stdout
+    assert f"content/members/{members[0]}.md" in bad.stderr + bad.stdout

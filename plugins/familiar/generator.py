@@ -34,6 +34,28 @@ def save_pending(*args: Any) -> None:
         from .quick_records import save_pending as save
 
         save(*args)
+    exit_without_collecting()
+
+
+_FREEZING_AT_EXIT = False
+
+
+def exit_without_collecting() -> None:
+    """Once a build has written everything: at exit, freeze every object first (gc.freeze),
+    which the interpreter's last garbage collection then leaves alone.
+
+    The site a big build holds is a web of cycles (the templates' globals name the site), which
+    only that collection would free: at ten thousand members it took 0.35 to 0.45 s after
+    "Done", to free memory the system takes back anyway. Freezing keeps no file open or
+    unwritten (every file is closed by then) and runs every exit handler; only the finalizers of
+    objects left in cycles do not run, as Python never promises at exit."""
+    global _FREEZING_AT_EXIT
+    if not _FREEZING_AT_EXIT:
+        import atexit
+        import gc
+
+        atexit.register(gc.freeze)
+        _FREEZING_AT_EXIT = True
 
 
 class FamiliarGenerator:

@@ -14,7 +14,6 @@ import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -420,7 +419,7 @@ def prune_caches(site: Site, out: Output) -> None:
     caches would otherwise grow with every photo a member ever had)."""
     from . import social
 
-    photos = {Path(p.folder).name for p in site.photos.values()}
+    photos = {p.folder.rpartition("/")[2] for p in site.photos.values()}  # ten thousand
     # a card's output name ends in its cache key: social/members/<slug>-<key>.jpg
     cards = {
         rel.rsplit("-", 1)[-1].removesuffix(".jpg")
@@ -438,8 +437,8 @@ def prune_caches(site: Site, out: Output) -> None:
 # On a big site these run in a second process beside the rest (lanes.py): they read only the
 # community, the photo cache (not the output folder's copies, which they link first), the cached
 # social card images and the templates, and write their own files. The first process makes the
-# member pages (in a worker), the social cards, directory.json and search.json meanwhile: at ten
-# thousand members the two take about as long.
+# member pages (in a worker), the social cards, the events' records for quick rebuilds,
+# directory.json and search.json meanwhile: at ten thousand members the two take about as long.
 LANE = (
     "photo_files",
     "directory_pages",
@@ -448,7 +447,6 @@ LANE = (
     "calendar_files",
     "badge_files",
     "vcards",
-    "event_records",
 )
 LANE_AFTER = "theme_files"  # the lane starts once this has run (the first producer)
 LANE_BEFORE = "sitemap_and_robots"  # ... and is joined before the sitemap lists every page

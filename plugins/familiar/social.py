@@ -12,6 +12,7 @@ the right.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -456,11 +457,17 @@ __all__ = ["CardSpec", "event_card", "member_card", "render", "social_cards"]
 def prune(cache_path: Path, in_use: set[str]) -> int:
     """Delete cached cards whose key is not in `in_use` (cards of members who changed or left);
     returns how many went."""
-    folder = Path(cache_path) / "social"
     removed = 0
-    if folder.is_dir():
-        for path in folder.glob("*.jpg"):
-            if path.stem not in in_use:
-                path.unlink(missing_ok=True)
-                removed += 1
+    try:
+        with os.scandir(Path(cache_path) / "social") as entries:  # strings: ten thousand cards
+            for entry in entries:
+                name = entry.name
+                if not name.endswith(".jpg") or name[:-4] in in_use:
+                    continue
+                if not entry.is_dir(follow_symlinks=False):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+                    removed += 1
+    except (FileNotFoundError, NotADirectoryError):
+        pass
     return removed
