@@ -34,21 +34,23 @@ def save_pending(*args: Any) -> None:
         from .quick_records import save_pending as save
 
         save(*args)
-    exit_without_collecting()
 
 
 _FREEZING_AT_EXIT = False
+FREEZE_FROM = 1000  # members to publish: below this, the last collection is quick anyway
 
 
 def exit_without_collecting() -> None:
-    """Once a build has written everything: at exit, freeze every object first (gc.freeze),
-    which the interpreter's last garbage collection then leaves alone.
+    """After a big full build: at exit, freeze every object first (gc.freeze), which the
+    interpreter's last garbage collection then leaves alone.
 
     The site a big build holds is a web of cycles (the templates' globals name the site), which
     only that collection would free: at ten thousand members it took 0.35 to 0.45 s after
-    "Done", to free memory the system takes back anyway. Freezing keeps no file open or
-    unwritten (every file is closed by then) and runs every exit handler; only the finalizers of
-    objects left in cycles do not run, as Python never promises at exit."""
+    "Done", to free memory the system takes back anyway. Every exit handler still runs, and
+    every file the build wrote is closed by then; only finalizers of objects left in cycles do
+    not run, which Python never promises at exit. Small builds are left as they are: there
+    the collection is quick, and a process that builds a site among other work (a test run)
+    may hold other libraries' objects whose finalizers want their modules still there."""
     global _FREEZING_AT_EXIT
     if not _FREEZING_AT_EXIT:
         import atexit
@@ -125,3 +127,5 @@ class FamiliarGenerator:
             from .quick_records import record_full_build
 
             record_full_build(self.site, self.stamp)
+        if len(self.site.community.published) >= FREEZE_FROM:
+            exit_without_collecting()
