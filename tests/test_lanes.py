@@ -197,3 +197,32 @@ def test_a_good_build_exits_without_the_last_collection_and_a_bad_one_still_fail
     bad = pelican()
     assert bad.returncode == 1 and "frozen at exit: False" in bad.stdout
     assert f"content/members/{members[0]}.md" in bad.stderr + bad.stdout
+
+
+def test_a_full_build_holds_what_it_loaded_frozen_and_lets_go_after(demo_site, monkeypatch):
+    """While a full build writes its pages, what it loaded (the members among it) is frozen, so
+    the collector passes over it (lanes.hold_frozen), and collecting is on. After the build,
+    good or failed, nothing it froze stays frozen: a process that builds again (pelican
+    --autoreload, this test run) can free the last build's objects."""
+    import gc
+
+    before = gc.get_freeze_count()
+    seen: list[tuple[bool, bool, int]] = []
+
+    def spy(site, out) -> None:
+        live = {id(o) for o in gc.get_objects()}  # every generation but the frozen objects
+        members = site.community.published
+        seen.append((gc.isenabled(), any(id(m) in live for m in members), len(members)))
+
+    monkeypatch.setattr(pages, "PRODUCERS", [*pages.PRODUCERS, spy])
+    demo_site.build()
+    assert seen == [(True, False, seen[0][2])] and seen[0][2] > 10
+    assert gc.get_freeze_count() == before
+
+    def failing(site, out) -> None:
+        raise RuntimeError("a producer failed")
+
+    monkeypatch.setattr(pages, "PRODUCERS", [*pages.PRODUCERS, failing])
+    with pytest.raises(RuntimeError, match="a producer failed"):
+        build_fresh(demo_site)
+    assert gc.get_freeze_count() == before

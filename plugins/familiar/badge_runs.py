@@ -7,7 +7,6 @@ hundreds of badges on every core, and each process hands its memory back when it
 from __future__ import annotations
 
 import contextlib
-import gc
 import io
 import logging
 import math
@@ -20,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .lanes import fork_frozen
+from .lanes import fork_frozen, thaw
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +99,7 @@ def in_children(
                     else:
                         results[run] = out.read_bytes()
         finally:  # on an error in this process: stop and reap the workers still running
-            gc.unfreeze()
+            thaw()
             for fd, (pid, _) in running.items():
                 os.close(fd)
                 with contextlib.suppress(OSError):

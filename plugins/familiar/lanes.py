@@ -31,13 +31,42 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+# A full build holds what it loaded frozen until it ends (hold_frozen, let_go).
+_holding = False
+
+
+def hold_frozen() -> None:
+    """Freeze every object now (gc.freeze), until let_go(). What a full build has loaded lives
+    until the build ends, and the collections of the oldest generation that went through it
+    found nothing: at 10,000 members, six in the build's own process took 0.48 s, in its parts
+    on one core (loading, the end). The collector now passes over it. Forks keep it frozen."""
+    global _holding
+    gc.freeze()
+    _holding = True
+
+
+def let_go() -> None:
+    """End hold_frozen (the build is over, or failed): what it held is collected as usual once
+    unused, as in a process that builds again (pelican --autoreload, a test run)."""
+    global _holding
+    if _holding:
+        _holding = False
+        gc.unfreeze()
+
+
+def thaw() -> None:
+    """In the parent after fork_frozen: unfreeze, unless a build holds its objects frozen."""
+    if not _holding:
+        gc.unfreeze()
+
+
 def fork_frozen() -> int:
     """os.fork() with the output flushed (else the child prints it again) and the parent's
     objects frozen: the child's garbage collections leave them alone, which would otherwise
-    write to (so copy) every memory page holding one. The caller unfreezes in the parent.
+    write to (so copy) every memory page holding one. The caller thaws in the parent.
 
     No collection first (0.13 s at 10,000 members): what garbage is frozen with the rest is
-    freed in the parent once it unfreezes, and the child is short-lived."""
+    freed in the parent once it thaws, and the child is short-lived."""
     sys.stdout.flush()
     sys.stderr.flush()
     gc.freeze()
@@ -57,7 +86,7 @@ def fork_sending(make: Callable[[], bytes]) -> tuple[int, int]:
                 f.write(data)
         finally:
             os._exit(0)
-    gc.unfreeze()
+    thaw()
     os.close(write_end)
     return pid, read_end
 
