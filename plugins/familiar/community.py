@@ -227,14 +227,14 @@ _FORK_CACHE: ProfileCache | None = None
 
 def _load_shards(args: tuple[list[Path], Path, dict[str, Any], int, int]) -> list[Loaded]:
     """In a worker: load `paths`, the profiles to parse of the cache's shards `n` with
-    `n % workers == lane`, and save those shards."""
-    paths, root, ctx, lane, workers = args
+    `n % groups == group`, and save those shards."""
+    paths, root, ctx, group, groups = args
     loaded = [load_member(p, root, ctx) for p in paths]
     cache = _FORK_CACHE
     if cache is not None:
         for path, entry in zip(paths, loaded, strict=True):
             cache.put(path, entry)
-        cache.save(lambda n: n % workers == lane)
+        cache.save(lambda n: n % groups == group)
     return loaded
 
 
@@ -353,16 +353,18 @@ def load_members(settings: FamiliarSettings, ctx: dict[str, Any]) -> list[Loaded
         import multiprocessing
 
         global _FORK_CACHE
-        # each worker parses the profiles of its own shards of the cache (and saves those)
-        worker_of = [cache.shard(str(p)) % workers for p in todo]
+        # each task parses the profiles of its own shards of the cache (and saves those); four
+        # tasks a worker, so this process takes in what the first sent while they go on
+        groups = workers * 4
+        group_of = [cache.shard(str(p)) % groups for p in todo]
         chunks = [
-            ([p for p, w in zip(todo, worker_of, strict=True) if w == i], root, ctx, i, workers)
-            for i in range(workers)
+            ([p for p, g in zip(todo, group_of, strict=True) if g == i], root, ctx, i, groups)
+            for i in range(groups)
         ]
         _FORK_CACHE = cache
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for chunk, loaded in zip(chunks, pool.map(_load_shards, chunks), strict=True):
+                for chunk, loaded in zip(chunks, pool.imap(_load_shards, chunks), strict=True):
                     results.update(zip(chunk[0], loaded, strict=True))
         finally:
             _FORK_CACHE = None
