@@ -360,6 +360,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[tuple[str, int], list[Run]] = {}
     rewritten: dict[tuple[str, int], list[int]] = {}  # files an edit rewrote
+    badged: dict[int, int] = {}  # events with badges (within the badges' window), by N
     hugo = hugo_binary()
     trash = Trash(args.dir, args.settle)
     trash.empty()  # what a stopped run left
@@ -431,6 +432,7 @@ def main() -> None:
             results.setdefault(("hugo-cold", n), []).append(
                 run([hugo, "--quiet", "-d", "public"], roots["hugo"])
             )
+        badged[n] = len(list((fam / "output" / "events").glob("*/badges.pdf")))
 
     print(
         f"\n{'what':<16}{'N':>7}{'median s':>10}{'min-max s':>16}{'user s':>8}{'sys s':>7}"
@@ -454,6 +456,10 @@ def main() -> None:
         for what in ("familiar-cold", "familiar-cold+b"):
             growth = medians[(what, hi)] / medians[(what, lo)]
             print(f"{what} growth {hi}/{lo}: {growth:.2f} (linear would be {hi / lo:.0f})")
+        # badges are drawn per event in the window (the generator's events are weekly from
+        # January 2026), not per member: cold+b at two sizes is the same work only if both
+        # drew badges for as many events
+        print(f"events with badges: {badged[lo]} at N={lo}, {badged[hi]} at N={hi}")
     trash.empty()
 
 
