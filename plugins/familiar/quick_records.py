@@ -207,8 +207,8 @@ def event_records(site: Site, out: Output) -> None:
     """Producer of a full build: the members each event's pages show, for quick rebuilds
     (EVENTS_DIR; record_full_build names the files in the base record). A file is named by
     its content, so it is right as soon as it is written: this runs with the other producers
-    rather than after the build. A build that
-    fails after leaves only files the next good build would write."""
+    rather than after the build. A build that fails after leaves only files the next good build
+    would write."""
     _save_event_people(site.settings, event_people(site.community))
 
 
