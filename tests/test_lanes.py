@@ -170,7 +170,7 @@ main()
 
 
 def test_a_good_build_exits_without_the_last_collection_and_a_bad_one_still_fails(demo_site):
-    """After a good (big) build every object is frozen at exit (exit_without_collecting),
+    """After a good (big) build every object is frozen at exit (lanes.freeze_at_exit),
     so the interpreter's last garbage collection skips the site's web of cycles; the build's
     files are all there and its exit status is 0. A build that fails still exits with 1."""
     import subprocess

@@ -7,7 +7,6 @@ of its time. Quick and full builds import them when they start.
 
 from __future__ import annotations
 
-import gc
 import logging
 import sys
 from typing import TYPE_CHECKING, Any
@@ -46,27 +45,7 @@ def save_pending(*args: Any) -> None:
     let_go()
 
 
-_FREEZING_AT_EXIT = False
 FREEZE_FROM = 1000  # members to publish: below this, the last collection is quick anyway
-
-
-def exit_without_collecting() -> None:
-    """After a big full build: at exit, freeze every object first (gc.freeze), which the
-    interpreter's last garbage collection then leaves alone.
-
-    The site a big build holds is a web of cycles (the templates' globals name the site), which
-    only that collection would free: at ten thousand members it took 0.35 to 0.45 s after
-    "Done", to free memory the system takes back anyway. Every exit handler still runs, and
-    every file the build wrote is closed by then; only finalizers of objects left in cycles do
-    not run, which Python never promises at exit. Small builds are left as they are: there
-    the collection is quick, and a process that builds a site among other work (a test run)
-    may hold other libraries' objects whose finalizers want their modules still there."""
-    global _FREEZING_AT_EXIT
-    if not _FREEZING_AT_EXIT:
-        import atexit
-
-        atexit.register(gc.freeze)
-        _FREEZING_AT_EXIT = True
 
 
 class FamiliarGenerator:
@@ -115,17 +94,7 @@ class FamiliarGenerator:
         from .lanes import hold_frozen
         from .pages import build_site
 
-        # loading makes what the build keeps to its end and next to no garbage: no collections
-        # meanwhile (four of the oldest generation, 0.27 s at 10,000 members, found nothing;
-        # the loading workers, forked meanwhile, collect nothing either)
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            site = build_site(self.settings)
-        finally:
-            if collecting:
-                gc.enable()
-        hold_frozen()
+        site = hold_frozen(lambda: build_site(self.settings))
         self.site = site
         self.context["familiar"] = site.community
 
@@ -138,7 +107,9 @@ class FamiliarGenerator:
             let_go()  # no `finalized` after a failure
             raise
         if len(self.site.community.published) >= FREEZE_FROM:
-            exit_without_collecting()
+            from .lanes import freeze_at_exit
+
+            freeze_at_exit()
 
     def _write(self, site: Site) -> None:
         from .pages import write_site

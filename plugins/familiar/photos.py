@@ -118,8 +118,8 @@ class PhotoSet:
         """Where to read `v`'s JPEG: its file in the cache (there before the output folder's
         copy is made, so pages can be built while the photos are linked), else that copy; None
         if neither is there. (Strings until the end: a build asks for tens of thousands.)"""
-        places = [self._cached(v, "jpg")] * bool(self.folder) + [f"{output}/{v.jpeg}"]
-        return next((Path(p) for p in places if os.path.isfile(p)), None)
+        cached = [self._cached(v, "jpg")] if self.folder else []
+        return next((Path(p) for p in [*cached, f"{output}/{v.jpeg}"] if os.path.isfile(p)), None)
 
     def best(self, css_px: int) -> Variant:
         """The smallest variant at least twice `css_px` (sharp on phones), else the largest."""

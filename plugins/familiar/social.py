@@ -457,17 +457,13 @@ __all__ = ["CardSpec", "event_card", "member_card", "render", "social_cards"]
 def prune(cache_path: Path, in_use: set[str]) -> int:
     """Delete cached cards whose key is not in `in_use` (cards of members who changed or left);
     returns how many went."""
-    removed = 0
-    try:
-        with os.scandir(Path(cache_path) / "social") as entries:  # strings: ten thousand cards
-            for entry in entries:
-                name = entry.name
-                if not name.endswith(".jpg") or name[:-4] in in_use:
-                    continue
-                if not entry.is_dir(follow_symlinks=False):
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(entry.path)
-                    removed += 1
+    try:  # strings, not Paths: ten thousand cards
+        with os.scandir(Path(cache_path) / "social") as entries:
+            gone = [e for e in entries if e.name.endswith(".jpg") and e.name[:-4] not in in_use]
     except (FileNotFoundError, NotADirectoryError):
-        pass
-    return removed
+        return 0
+    gone = [e for e in gone if not e.is_dir(follow_symlinks=False)]
+    for entry in gone:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(entry.path)
+    return len(gone)
