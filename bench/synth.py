@@ -3,7 +3,12 @@
     python bench/synth.py DIR --members 1000 --events 20
 
 Writes a complete Familiar site folder (content/, pelicanconf.py, theme and plugins linked from
-this repository). Deterministic for a given seed, so runs are comparable.
+this repository). Deterministic for a given seed and day, so runs are comparable.
+
+The events are spread evenly over ten badge windows (FAMILIAR_BADGES_DAYS_AHEAD, 60 days): eight
+before the day it runs and two after, so a tenth of them (and of the members' RSVPs) fall in
+the window whose badges a build draws, at every size: badge work grows with N, as members do.
+The site's pelicanconf.py pins that day (FAMILIAR_TODAY), so a site reused later builds alike.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import argparse
 import datetime as dt
 import io
 import random
-import shutil
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -125,14 +130,39 @@ def member_name(i: int, rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
 
-def event_slug(j: int) -> str:
-    day = dt.date(2026, 1, 9) + dt.timedelta(days=7 * j)
-    return f"meetup-{day.isoformat()}"
+def badge_window() -> int:
+    """FAMILIAR_BADGES_DAYS_AHEAD's default: badges are drawn for events this many days ahead."""
+    sys.path.insert(0, str(REPO / "plugins"))
+    from familiar.settings import DEFAULTS
+
+    return DEFAULTS["FAMILIAR_BADGES_DAYS_AHEAD"]
 
 
-def generate(root: Path, members: int, events: int, seed: int = 1, photos: bool = True) -> dict:
-    """Write a synthetic site into `root`; returns the plain data (names, bios) for baselines."""
+def event_days(events: int, today: dt.date) -> list[dt.date]:
+    """The events' days, in order: one every 10 windows / `events`, the last ones 2 windows
+    ahead, none on a window's edge. With 10, 20, ... events, exactly a tenth start within the
+    badge window (after today, at most FAMILIAR_BADGES_DAYS_AHEAD days ahead), a tenth later."""
+    window = badge_window()
+    step = 10 * window / events
+    ahead = 2 * window - step / 2  # the last event, half a step before the span's end
+    return [
+        today + dt.timedelta(days=round(ahead - (events - 1 - j) * step)) for j in range(events)
+    ]
+
+
+def generate(
+    root: Path,
+    members: int,
+    events: int,
+    seed: int = 1,
+    photos: bool = True,
+    today: dt.date | None = None,
+) -> dict:
+    """Write a synthetic site into `root`; returns the plain data (names, bios) for baselines.
+    The events are placed around `today` (default: the day it runs; see the module's notes)."""
     rng = random.Random(seed)
+    today = today or dt.date.today()
+    days = event_days(events, today)
     content = root / "content"
     for sub in ("members", "events"):
         (content / sub).mkdir(parents=True, exist_ok=True)
@@ -142,7 +172,7 @@ def generate(root: Path, members: int, events: int, seed: int = 1, photos: bool 
     for i in range(members):
         slug = f"member-{i:05d}"
         name = member_name(i, rng)
-        attending = sorted({event_slug(rng.randrange(events)) for _ in range(rng.randint(0, 3))})
+        attending = sorted({f"meetup-{rng.choice(days)}" for _ in range(rng.randint(0, 3))})
         text = bio(rng)
         lines = [
             "---",
@@ -167,16 +197,18 @@ def generate(root: Path, members: int, events: int, seed: int = 1, photos: bool 
         lines += ["---", text, ""]
         (content / "members" / f"{slug}.md").write_text("\n".join(lines), encoding="utf-8")
         people.append({"slug": slug, "name": name, "bio": text})
-    for j in range(events):
-        slug = event_slug(j)
-        day = dt.date(2026, 1, 9) + dt.timedelta(days=7 * j)
-        (content / "events" / f"{slug}.md").write_text(
+    for j, day in enumerate(days):
+        (content / "events" / f"meetup-{day}.md").write_text(
             f"---\ntitle: Weekly meetup {j + 1}\nstart: {day} 17:30\nend: {day} 19:30\n"
             f"venue:\n  name: The Harbour Patio\n  address: 12 Lakeshore Rd\n---\n"
             "Come and meet the neighbours.\n",
             encoding="utf-8",
         )
-    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
+    conf = (REPO / "pelicanconf.py").read_text(encoding="utf-8")
+    conf += (
+        f"\n# the day bench/synth.py placed the events around\nFAMILIAR_TODAY = {str(today)!r}\n"
+    )
+    (root / "pelicanconf.py").write_text(conf, encoding="utf-8")
     for link in ("plugins", "theme"):
         target = root / link
         if not target.exists():
