@@ -186,3 +186,60 @@ def test_a_linked_file_of_the_same_size_is_kept_and_any_other_replaced(tmp_path)
     assert target.read_bytes() == b"y" * size
     assert out.changed == 3
     assert out.seen["photos/same.jpg"] == (size, 1_000_000_000)
+
+
+def test_folders_a_build_makes_hold_nothing_older_yet_another_writer_is_not_lost(tmp_path):
+    """A folder an Output makes holds nothing from an earlier build, so a file written there is
+    not looked for first; a file another Output (the build's other process) put there
+    meanwhile is still replaced whole, with its size and time kept, never written through."""
+    from familiar.output import Output
+
+    root = tmp_path / "output"
+    first, second = Output(root), Output(root)
+    first.write("members/a/index.html", "a's page")  # makes members/ and members/a/
+    second.write("members/a/a.vcf", "a's card")  # the folder is there: looked into as before
+    second.write("members/a/notes.html", "the other process")
+    (root / "elsewhere.html").write_text("not to be written through")
+    os.symlink(root / "elsewhere.html", root / "members/a/linked.html")
+    first.write("members/a/notes.html", "this process")  # same name: replaced whole
+    first.write("members/a/linked.html", "replaced, not followed")
+    assert (root / "members/a/notes.html").read_text() == "this process"
+    assert (root / "members/a/a.vcf").read_text() == "a's card"
+    linked = root / "members/a/linked.html"
+    assert not linked.is_symlink() and linked.read_text() == "replaced, not followed"
+    assert (root / "elsewhere.html").read_text() == "not to be written through"
+    assert first.changed == 3
+    for rel in ("members/a/notes.html", "members/a/linked.html"):
+        st_ = os.stat(root / rel)
+        assert first.seen[rel] == (st_.st_size, st_.st_mtime_ns)
+    assert not [p.name for p in root.rglob(".*")]  # no temporary file left
+
+
+def test_found_tells_a_regular_file_from_a_link_or_nothing(tmp_path):
+    """Output.found: (size, mtime_ns) of a regular file at the place; None for a link (which a
+    write replaces), for nothing there, or for a place outside the output folder."""
+    from familiar.output import Output
+
+    root = tmp_path / "output"
+    (root / "social").mkdir(parents=True)
+    card = root / "social/a.jpg"
+    card.write_bytes(b"\xff\xd8 card")
+    (root / "social/b.jpg").symlink_to(card)
+    out = Output(root)
+    st_ = card.stat()
+    assert out.found("social/a.jpg") == (st_.st_size, st_.st_mtime_ns)
+    assert out.found("social/b.jpg") is None
+    assert out.found("social/c.jpg") is None
+    assert out.found("../outside.jpg") is None
+
+
+def test_a_file_where_a_folder_goes_fails_the_write(tmp_path):
+    """As os.makedirs did: a file in the way of a page's folder is an error, not overwritten."""
+    from familiar.output import Output
+
+    root = tmp_path / "output"
+    root.mkdir()
+    (root / "members").write_text("a file")
+    with pytest.raises(OSError):
+        Output(root).write("members/a/index.html", "page")
+    assert (root / "members").read_text() == "a file"

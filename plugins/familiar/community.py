@@ -291,6 +291,8 @@ class ProfileCache:
         return zlib.crc32(path.encode("utf-8", "surrogateescape")) % self.SHARDS
 
     def get(self, path: Path) -> Loaded | None:
+        if not self.old:  # nothing kept (a first build): not looked at
+            return None
         try:
             st = path.lstat()
         except OSError:

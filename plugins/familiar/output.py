@@ -13,7 +13,7 @@ import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
-from stat import S_ISLNK, S_ISREG
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 
 MANIFEST = ".familiar-files.json"
 
@@ -94,6 +94,10 @@ class Output:
         self.seen: dict[str, tuple[int, int]] = {}
         self._folders: dict[str, str] = {}  # folder part of rel -> its resolved path
         self._made: set[str] = set()  # folders known to exist
+        # folders this Output made: nothing in them is older than this build, so a file about
+        # to be written there is not looked for first (a first build of ten thousand members
+        # would look for some eighty thousand files that cannot be there)
+        self._fresh: set[str] = set()
 
     def path_for(self, rel: str) -> Path:
         """Where `rel` goes: inside the output folder after following every symbolic link on
@@ -101,20 +105,26 @@ class Output:
         thousands of files into a few folders, and resolving costs a system call per part)."""
         return Path(self._place(rel)[1])
 
-    def _place(self, rel: str) -> tuple[str, str, os.stat_result | None]:
+    def _place(self, rel: str, make: bool = False) -> tuple[str, str, os.stat_result | None]:
         """The folder `rel` goes in and its path (as path_for), and what is there now (lstat;
-        None if nothing)."""
+        None if nothing). `make`: the folder is made first if need be (to write `rel`)."""
         folder, _, name = rel.rpartition("/")
         if name in ("", ".", "..") or rel.startswith("/"):
             raise UnsafeOutputPath(f"refusing to write {rel!r}: not a file name")
         parent = self._folders.get(folder)
         if parent is None:
-            parent = self._folders[folder] = self._resolved(folder)
+            parent = self._folders[folder] = self._resolved(folder, make)
         # checked on every call: a folder resolved on the way to a deeper one (and remembered)
         # has not been checked itself
         if parent != self._root and not parent.startswith(self._inside):
             raise UnsafeOutputPath(f"refusing to write {rel!r} outside {self.root}")
         target = f"{parent}/{name}"
+        if make:
+            self._folder(parent)
+        if parent in self._fresh:
+            # nothing of an earlier build is there; a file another process of this build
+            # wrote meanwhile makes the exclusive create or link fail, and is replaced
+            return parent, target, None
         try:
             st = os.lstat(target)
         except OSError:
@@ -125,18 +135,47 @@ class Output:
             raise UnsafeOutputPath(f"refusing to write {rel!r} outside {self.root}")
         return parent, target, st
 
-    def _resolved(self, folder: str) -> str:
+    def _resolved(self, folder: str, make: bool = False) -> str:
         """`root/folder` resolved: the folder above it as resolved before (remembered), then
         its last part followed if it is a link. As `Path.resolve` makes it, with one system
-        call for a new folder rather than one for each part of its path."""
+        call for a new folder rather than one for each part of its path. `make`: a folder
+        missing inside the output folder is made here, and is then known to be no link."""
         up, _, name = folder.rpartition("/")
         if name in ("", ".", "..") or (up and up.endswith("/")):
             return os.path.realpath(f"{self._root}/{folder}")
         above = self._folders.get(up) if up else self._root
         if above is None:
-            above = self._folders[up] = self._resolved(up)
+            above = self._folders[up] = self._resolved(up, make)
         path = f"{above}/{name}"
-        return os.path.realpath(path) if os.path.islink(path) else path
+        if make and (above == self._root or above.startswith(self._inside)):
+            try:
+                os.mkdir(path)
+            except OSError:  # there already (looked at below), or the folder above is not
+                pass
+            else:
+                self._made.add(path)
+                self._fresh.add(path)
+                return path  # made just now: no link
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return path
+        if S_ISLNK(st.st_mode):
+            return os.path.realpath(path)
+        if S_ISDIR(st.st_mode):
+            self._made.add(path)  # there already: not made again
+        return path
+
+    def found(self, rel: str) -> tuple[int, int] | None:
+        """(size, mtime_ns) of the regular file at `rel` if there is one (a link is not), not
+        looked for in a folder this Output made."""
+        try:
+            there = self._place(rel)[2]
+        except UnsafeOutputPath:
+            return None
+        if there is None or not S_ISREG(there.st_mode):
+            return None
+        return there.st_size, there.st_mtime_ns
 
     def write(
         self,
@@ -152,7 +191,7 @@ class Output:
         pieces = data if isinstance(data, list) else [data]
         if rel in self.written:
             raise UnsafeOutputPath(f"two pages want the same file {rel!r}")
-        parent, target, there = self._place(rel)
+        parent, target, there = self._place(rel, make=True)
         self.written.add(rel)
         if there is None:
             # nothing there (most files of a first build): made in place, one file created
@@ -200,7 +239,7 @@ class Output:
         after their content (a photo's name carries its hash)."""
         if rel in self.written:
             raise UnsafeOutputPath(f"two pages want the same file {rel!r}")
-        parent, target, there = self._place(rel)
+        parent, target, there = self._place(rel, make=True)
         self.written.add(rel)
         if there is not None and S_ISREG(there.st_mode) and there.st_size == size:
             self.seen[rel] = (there.st_size, there.st_mtime_ns)
@@ -228,9 +267,33 @@ class Output:
         return Path(target)
 
     def _folder(self, path: str) -> None:
-        if path not in self._made:
-            os.makedirs(path, exist_ok=True)
-            self._made.add(path)
+        """Make the folder `path` and the folders above it if need be (as os.makedirs does,
+        without its looks when the folder above is there), and note the ones made."""
+        if path in self._made:
+            return
+        try:
+            os.mkdir(path)
+        except FileNotFoundError:
+            up = os.path.dirname(path)
+            if up == path:
+                raise
+            self._folder(up)
+            try:
+                os.mkdir(path)
+            except FileExistsError:  # made meanwhile by another process of the build
+                self._exists(path)
+                return
+        except FileExistsError:
+            self._exists(path)
+            return
+        self._made.add(path)
+        self._fresh.add(path)
+
+    def _exists(self, path: str) -> None:
+        """`path` is there: a folder (noted) or, as os.makedirs says, FileExistsError."""
+        if not os.path.isdir(path):
+            raise FileExistsError(f"{path} is there and is not a folder")
+        self._made.add(path)
 
     def keep(self, rel: str, seen: tuple[int, int] | None = None) -> None:
         """Mark a file as this build's without writing it (it is known to be up to date);

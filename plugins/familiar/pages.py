@@ -224,19 +224,23 @@ _FORK_SITE: Site | None = None
 PARALLEL_FROM = 200  # below this many stale pages, starting workers costs more than it saves
 
 
-def _render_in_child(slugs: list[str]) -> tuple[list[tuple[str, bool]], dict[str, str]]:
-    """Write the pages of `slugs`; (each page and whether it changed, the bios rendered)."""
+Done = list[tuple[str, bool, tuple[int, int] | None]]
+
+
+def _render_in_child(slugs: list[str]) -> tuple[Done, dict[str, str]]:
+    """Write the pages of `slugs`; (each page, whether it changed and its (size, mtime_ns) if
+    known, the bios rendered)."""
     assert _FORK_SITE is not None
     site = _FORK_SITE
     out = Output(site.settings.output_path)
     by_slug = site.community.members_by_slug
-    done = []
+    done: Done = []
     with rendering() as rendered:
         for slug in slugs:
             rel = f"members/{slug}/index.html"
             before = out.changed
             out.write(rel, render_member(site, by_slug[slug]))
-            done.append((rel, out.changed > before))
+            done.append((rel, out.changed > before, out.seen.get(rel)))
     return done, rendered
 
 
@@ -269,8 +273,8 @@ def member_pages(site: Site, out: Output) -> None:
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for done, rendered in pool.map(_render_in_child, chunks):
-                for rel, changed in done:
-                    out.keep(rel)
+                for rel, changed, seen in done:
+                    out.keep(rel, seen)  # not looked at again at the end
                     out.changed += changed
                     site.count("member")
                 # directory.json shows the bios too: not rendered twice

@@ -423,11 +423,11 @@ def card_file(settings: FamiliarSettings, spec: CardSpec) -> Path:
 def social_cards(site: Site, out: Output) -> None:
     """Write a card per published member and per event: kept when the output already holds it,
     copied from the cache when drawn before, drawn (in parallel when many) otherwise."""
-    root = str(site.settings.output_path)
     todo: list[CardSpec] = []
     for rel, make in _wanted(site):
-        if os.path.isfile(f"{root}/{rel}"):
-            out.keep(rel)
+        seen = out.found(rel)
+        if seen is not None:
+            out.keep(rel, seen)
             continue
         spec = make()
         cached = _cache_file(site.settings, spec)
