@@ -26,7 +26,11 @@ PLACEHOLDER_TEXT = "#ffffff"  # the placeholder's initials (site.css .placeholde
 @functools.cache  # asked for on every page that shows the member
 def placeholder_colour(slug: str) -> str:
     """A background colour derived from the slug, dark enough for white initials (>= 4.5:1)."""
-    hue = int(hashlib.sha1(slug.encode()).hexdigest()[:4], 16) % 360
+    return _colour(int(hashlib.sha1(slug.encode()).hexdigest()[:4], 16) % 360)
+
+
+@functools.cache  # 360 hues, each worked out once rather than once a member
+def _colour(hue: int) -> str:
     lightness = 0.40
     while True:
         r, g, b = colorsys.hls_to_rgb(hue / 360, lightness, 0.55)
