@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 from familiar.output import write_atomic
@@ -62,7 +63,7 @@ def test_pages_are_never_written_through_a_link_out_of_the_output_folder(tmp_pat
             out.write(rel, "x")
     assert list(outside.iterdir()) == []
     for rel in ["in/a.html", "in/deep/b.html", "in/new/c.html", "real/deep/../d.html", "e.html"]:
-        path = out.write(rel, rel)
+        path = Path(out.write(rel, rel))
         assert path == (root / rel).resolve() and path.read_text() == rel
     assert sorted(p.name for p in (root / "real").rglob("*.html")) == ["a.html", "b.html",
                                                                         "c.html", "d.html"]  # fmt: skip
@@ -151,7 +152,7 @@ def test_a_folder_that_leads_out_is_refused_whichever_page_comes_first(tmp_path,
     out = Output(root)
     for rel in order:
         if rel == "in/z.html":  # inside, through a link inside: written where it leads
-            assert out.write(rel, "z") == root / "real/z.html"
+            assert out.write(rel, "z") == str(root / "real/z.html")
             continue
         with pytest.raises(UnsafeOutputPath):
             out.write(rel, "x")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import struct
@@ -511,3 +512,28 @@ def test_placeholder_in_the_page_reads_with_the_sites_text_colour(site):
         assert placeholders.contrast_ratio(colour, text) >= 4.5
         assert ph.get_text(strip=True).startswith(initials)
         assert ph["role"] == "img" and ph["aria-label"]
+
+
+def test_a_vcards_photo_is_read_from_the_cache_or_the_output_and_never_through_a_link(tmp_path):
+    """PhotoSet.jpeg_bytes (the vCard's photo): the cache's file, else the output's copy; a
+    link or anything but a regular file (a FIFO would block a read) is passed over."""
+    from familiar.photos import PhotoSet, Variant
+
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    (output / "photos").mkdir(parents=True)
+    cache.mkdir()
+    v = Variant(75, "photos/a-75.webp", "photos/a-75.jpg")
+    photo = PhotoSet("A", (v,), folder=str(cache))
+    assert photo.jpeg_bytes(v, output) is None
+    (output / "photos/a-75.jpg").write_bytes(b"output copy")
+    assert photo.jpeg_bytes(v, output) == b"output copy"
+    (cache / "75.jpg").write_bytes(b"cached" * 20_000)  # more than one read's worth
+    assert photo.jpeg_bytes(v, output) == b"cached" * 20_000
+    (cache / "75.jpg").unlink()
+    os.mkfifo(cache / "75.jpg")
+    assert photo.jpeg_bytes(v, output) == b"output copy"
+    (output / "photos/a-75.jpg").unlink()
+    secret = tmp_path / "secret.jpg"
+    secret.write_bytes(b"not the member's photo")
+    (output / "photos/a-75.jpg").symlink_to(secret)
+    assert photo.jpeg_bytes(v, output) is None

@@ -118,9 +118,9 @@ def vcard(site: Site, m: Member) -> bytes:
     photo = site.photos.get(m.slug)
     if photo and photo.variants:
         small = photo.best(96)
-        path = photo.jpeg_file(small, site.settings.output_path)
-        if path is not None:
-            data = base64.b64encode(path.read_bytes()).decode()
+        jpeg = photo.jpeg_bytes(small, site.settings.output_path)
+        if jpeg is not None:
+            data = base64.b64encode(jpeg).decode()
             lines.append(f"PHOTO;ENCODING=b;TYPE=JPEG:{data}")
         elif is_absolute(site.url(small.jpeg)):
             lines.append(f"PHOTO;VALUE=uri:{site.url(small.jpeg)}")

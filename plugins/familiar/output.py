@@ -182,10 +182,11 @@ class Output:
         rel: str,
         data: bytes | str | list[bytes] | list[bytes | memoryview],
         compare: bool = True,
-    ) -> Path:
+    ) -> str:
         """Write `rel` under the output folder unless it already holds exactly these bytes
         (`data` may be a list of pieces, written one after another). `compare=False`: the
-        caller knows they differ (a patched index of tens of megabytes is not read again)."""
+        caller knows they differ (a patched index of tens of megabytes is not read again).
+        Returns the file's path (a string: a build writes tens of thousands)."""
         if isinstance(data, str):
             data = data.encode("utf-8")
         pieces = data if isinstance(data, list) else [data]
@@ -200,19 +201,19 @@ class Output:
             with contextlib.suppress(FileExistsError):  # made meanwhile: replaced below
                 self._write_to(rel, target, pieces, os.O_EXCL)
                 self.changed += 1
-                return Path(target)
+                return target
         elif compare and _same_bytes(
             target, pieces, there.st_size if S_ISREG(there.st_mode) else None
         ):  # (a link, to inside, is compared through)
             if S_ISREG(there.st_mode):
                 self.seen[rel] = (there.st_size, there.st_mtime_ns)
-            return Path(target)
+            return target
         self._folder(parent)
         tmp = self._temporary(parent, rel)
         self._write_to(rel, tmp, pieces, os.O_TRUNC)
         os.replace(tmp, target)
         self.changed += 1
-        return Path(target)
+        return target
 
     @staticmethod
     def _temporary(parent: str, rel: str) -> str:
@@ -232,7 +233,7 @@ class Output:
             st = os.fstat(fd)
         self.seen[rel] = (st.st_size, st.st_mtime_ns)
 
-    def link(self, rel: str, source: Path | str, size: int | None = None) -> Path:
+    def link(self, rel: str, source: Path | str, size: int | None = None) -> str:
         """Put the file `source` (an immutable, content-named cache file) at `rel`: a hard link
         when the cache and the output share a file system, else a copy. With `size`, a regular
         file of that many bytes already at `rel` is kept as it is: the caller names its files
@@ -243,7 +244,7 @@ class Output:
         self.written.add(rel)
         if there is not None and S_ISREG(there.st_mode) and there.st_size == size:
             self.seen[rel] = (there.st_size, there.st_mtime_ns)
-            return Path(target)
+            return target
         self._folder(parent)
         try:
             os.link(source, target)  # the usual case in a fresh output folder: one call
@@ -264,7 +265,7 @@ class Output:
             st = os.stat(target, follow_symlinks=False)
             self.seen[rel] = (st.st_size, st.st_mtime_ns)
         self.changed += 1
-        return Path(target)
+        return target
 
     def _folder(self, path: str) -> None:
         """Make the folder `path` and the folders above it if need be (as os.makedirs does,

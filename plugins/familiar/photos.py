@@ -121,6 +121,26 @@ class PhotoSet:
         cached = [self._cached(v, "jpg")] if self.folder else []
         return next((Path(p) for p in [*cached, f"{output}/{v.jpeg}"] if os.path.isfile(p)), None)
 
+    def jpeg_bytes(self, v: Variant, output: Path) -> bytes | None:
+        """The bytes of `v`'s JPEG, read from where jpeg_file would find it (without looking
+        first: ten thousand vCards each read one); None if neither file is there."""
+        cached = [self._cached(v, "jpg")] if self.folder else []
+        for path in [*cached, f"{output}/{v.jpeg}"]:
+            try:  # a regular file only, never through a link (neither place holds one)
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+            except OSError:
+                continue
+            try:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    continue
+                chunks = []
+                while chunk := os.read(fd, 1 << 16):
+                    chunks.append(chunk)
+                return b"".join(chunks)
+            finally:
+                os.close(fd)
+        return None
+
     def best(self, css_px: int) -> Variant:
         """The smallest variant at least twice `css_px` (sharp on phones), else the largest."""
         for v in self.variants:
