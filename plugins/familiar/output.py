@@ -153,9 +153,8 @@ class Output:
             except OSError:  # there already (looked at below), or the folder above is not
                 pass
             else:
-                self._made.add(path)
-                self._fresh.add(path)
-                return path  # made just now: no link
+                self._made_now(path)
+                return path  # no link
         try:
             st = os.lstat(path)
         except OSError:
@@ -192,12 +191,11 @@ class Output:
         pieces = data if isinstance(data, list) else [data]
         if rel in self.written:
             raise UnsafeOutputPath(f"two pages want the same file {rel!r}")
-        parent, target, there = self._place(rel, make=True)
+        parent, target, there = self._place(rel, make=True)  # the folder made if need be
         self.written.add(rel)
         if there is None:
             # nothing there (most files of a first build): made in place, one file created
             # rather than a temporary one renamed
-            self._folder(parent)
             with contextlib.suppress(FileExistsError):  # made meanwhile: replaced below
                 self._write_to(rel, target, pieces, os.O_EXCL)
                 self.changed += 1
@@ -208,7 +206,6 @@ class Output:
             if S_ISREG(there.st_mode):
                 self.seen[rel] = (there.st_size, there.st_mtime_ns)
             return target
-        self._folder(parent)
         tmp = self._temporary(parent, rel)
         self._write_to(rel, tmp, pieces, os.O_TRUNC)
         os.replace(tmp, target)
@@ -240,12 +237,11 @@ class Output:
         after their content (a photo's name carries its hash)."""
         if rel in self.written:
             raise UnsafeOutputPath(f"two pages want the same file {rel!r}")
-        parent, target, there = self._place(rel, make=True)
+        parent, target, there = self._place(rel, make=True)  # the folder made if need be
         self.written.add(rel)
         if there is not None and S_ISREG(there.st_mode) and there.st_size == size:
             self.seen[rel] = (there.st_size, there.st_mtime_ns)
             return target
-        self._folder(parent)
         try:
             os.link(source, target)  # the usual case in a fresh output folder: one call
         except FileExistsError:  # replaced whole, never written through
@@ -287,6 +283,10 @@ class Output:
         except FileExistsError:
             self._exists(path)
             return
+        self._made_now(path)
+
+    def _made_now(self, path: str) -> None:
+        """This Output has just made the folder `path` (see _fresh)."""
         self._made.add(path)
         self._fresh.add(path)
 
