@@ -41,7 +41,8 @@ unwritten changes (as creating files nearby makes), and for each file it creates
 every such inode, one at a time. A build straight after deleting tens of thousands of files
 then spends much of its time in the kernel, more so the more files were deleted, and its times
 swing from run to run. With --settle the benchmark deletes nothing while it runs: the folders
-a cold build replaces are moved aside (a rename frees no inode) and deleted when it ends.
+a cold build replaces are moved aside (a rename frees no inode) and deleted when it ends, with
+what a stopped run left.
 Without it, each cold build follows the delete of the same tool's last output.
 """
 
@@ -378,7 +379,10 @@ def main() -> None:
     badged: dict[int, int] = {}  # events with badges (within the badges' window), by N
     hugo = hugo_binary()
     trash = Trash(args.dir, args.settle)
-    trash.empty()  # what a stopped run left
+    if not args.settle:
+        trash.empty()  # what a stopped run left
+    # (with --settle it goes at the end with the rest: deleted now, its inodes would slow the
+    # first builds for minutes)
     # the plugin's bytecode made once, as installing a package does: where the environment sets
     # PYTHONDONTWRITEBYTECODE, every build would otherwise compile the modules changed since
     # their last .pyc (a tenth of a second in each timed rebuild)
