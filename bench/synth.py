@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import io
 import random
 import sys
@@ -130,6 +131,7 @@ def member_name(i: int, rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
 
+@functools.cache  # the plugins' folder put on sys.path once, however often it is asked
 def badge_window() -> int:
     """FAMILIAR_BADGES_DAYS_AHEAD's default: badges are drawn for events this many days ahead."""
     sys.path.insert(0, str(REPO / "plugins"))

@@ -517,7 +517,7 @@ def test_placeholder_in_the_page_reads_with_the_sites_text_colour(site):
 def test_a_vcards_photo_is_read_from_the_cache_or_the_output_and_never_through_a_link(tmp_path):
     """PhotoSet.jpeg_bytes (the vCard's photo): the cache's file, else the output's copy; a
     link or anything but a regular file (a FIFO would block a read) is passed over."""
-    from familiar.photos import PhotoSet, Variant
+    from familiar.photo_sets import PhotoSet, Variant
 
     cache, output = tmp_path / "cache", tmp_path / "output"
     (output / "photos").mkdir(parents=True)

@@ -29,7 +29,7 @@ from .buildstamp import BuildStamp
 from .community import Community, term_spellings
 from .models import Member
 from .output import write_atomic
-from .photos import PhotoSet, Variant
+from .photo_sets import PhotoSet, Variant
 from .settings import FamiliarSettings
 from .signing import MAC_BYTES, seal, unpickle_sealed
 from .text import index_letter
