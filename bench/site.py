@@ -30,6 +30,10 @@ separate step, then runs, interleaved, several times each:
   familiar-add    rebuild after adding one member
   pelican-cold    plain Pelican 4 building N articles with the same bios (default theme)
   hugo-cold       Hugo building N pages with the same bios
+  hugo-site       Hugo building much of the same site from the same community: member pages
+                  with photos, vCards, the directory, interest, category and neighbourhood
+                  pages, event pages (bench/hugo_same.py says what it leaves out), to tell the
+                  site's extra work from the engine's speed; the targets are against hugo-cold
 
 and prints the median and min-max wall time, the median user and system CPU time and the peak
 resident memory of each, ratios against Hugo's cold build at the same N, the 10k/1k growth, and
@@ -62,6 +66,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hugo_same  # noqa: E402
 import synth  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
@@ -221,6 +226,7 @@ def prepare(base: Path, n: int, trash: Trash, reuse: bool = False) -> dict[str, 
         "familiar": base / f"familiar-{n}",
         "pelican": base / f"pelican-{n}",
         "hugo": base / f"hugo-{n}",
+        "hugo-site": base / f"hugo-site-{n}",
     }
     fam = roots["familiar"]
     kept = reuse and fam.is_dir() and site_today(fam) is not None and len(people_of(fam)) == n
@@ -233,9 +239,13 @@ def prepare(base: Path, n: int, trash: Trash, reuse: bool = False) -> dict[str, 
         people = synth.generate(roots["familiar"], n, max(4, n // 100))["people"]
     pelican_site(roots["pelican"], people)
     hugo_site(roots["hugo"], people)
-    if not kept:
+    if not kept or not (fam / "output" / "photos").is_dir():
         # the separate photo step: one full build fills the photo cache
         run(familiar_cmd(), roots["familiar"])
+    sys.path.insert(0, str(REPO / "plugins"))
+    from familiar.settings import DEFAULTS
+
+    hugo_same.make(roots["hugo-site"], fam, DEFAULTS["FAMILIAR_PAGE_SIZE"])
     return roots
 
 
@@ -451,6 +461,10 @@ def main() -> None:
             results.setdefault(("hugo-cold", n), []).append(
                 run([hugo, "--quiet", "-d", "public"], roots["hugo"])
             )
+            trash.put(roots["hugo-site"] / "public")
+            results.setdefault(("hugo-site", n), []).append(
+                run([hugo, "--quiet", "-d", "public"], roots["hugo-site"])
+            )
         badged[n] = len(list((fam / "output" / "events").glob("*/badges.pdf")))
 
     print(
@@ -468,6 +482,9 @@ def main() -> None:
             f"{what:<16}{n:>7}{medians[(what, n)]:>10.2f}{min(times):>8.2f}-{max(times):<7.2f}"
             f"{user:>8.1f}{system:>7.1f}{peak:>9.0f}{ratio:>9.2f}"
         )
+    for n in sizes:
+        ratio = medians[("familiar-cold", n)] / medians[("hugo-site", n)]
+        print(f"familiar-cold / hugo-site at N={n}: {ratio:.2f}")
     for (what, n), counts in rewritten.items():
         print(f"files rewritten by {what} at N={n}: {counts}")
     if len(sizes) >= 2:
