@@ -138,7 +138,7 @@ def front_matter(path: Path) -> tuple[dict, str]:
 
 def link_tree(source: Path, target: Path) -> None:
     """Every file under `source` hard-linked at the same place under `target`."""
-    for folder, _, names in os.walk(source):
+    for folder, _, names in os.walk(source):  # nothing if `source` is not there
         into = target / Path(folder).relative_to(source)
         into.mkdir(parents=True, exist_ok=True)
         for name in names:
@@ -158,7 +158,9 @@ def make(root: Path, familiar: Path, page_size: int) -> None:
             sizes = photos.setdefault(slug, (base, []))[1]
             if int(found["w"]) not in sizes:
                 sizes.append(int(found["w"]))
-    cards = {name.rpartition("-")[0]: name for name in os.listdir(built / "social" / "members")}
+    social = built / "social" / "members"  # none if the site makes no social cards
+    names = os.listdir(social) if social.is_dir() else []
+    cards = {name.rpartition("-")[0]: name for name in names}
     link_tree(built / "photos", root / "static" / "photos")
     link_tree(built / "social", root / "static" / "social")
     members = root / "content" / "members"
