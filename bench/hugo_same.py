@@ -165,6 +165,8 @@ def make(root: Path, familiar: Path, page_size: int) -> None:
     link_tree(built / "social", root / "static" / "social")
     members = root / "content" / "members"
     members.mkdir(parents=True)
+    # the directory is the home page: no /members/ listing, as in Familiar
+    (members / "_index.md").write_text(json.dumps({"build": {"render": "never"}}) + "\n")
     for path in sorted((familiar / "content" / "members").glob("*.md")):
         fields, bio = front_matter(path)
         slug = path.stem
