@@ -205,7 +205,8 @@ def make(root: Path, familiar: Path, page_size: int) -> None:
     # `attending` only gives event pages their members: no page of its own, as in Familiar
     attending = root / "content" / "attending"
     attending.mkdir(parents=True)
-    never = {"build": {"render": "never", "list": "local"}}
+    # (rendered never, but listed: with "list": "local" the event pages would find no one)
+    never = {"build": {"render": "never"}}
     (attending / "_index.md").write_text(json.dumps({**never, "cascade": never}) + "\n")
     layouts = root / "layouts"
     for rel, text in {
