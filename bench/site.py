@@ -465,6 +465,9 @@ def main() -> None:
             results.setdefault(("hugo-site", n), []).append(
                 run([hugo, "--quiet", "-d", "public"], roots["hugo-site"])
             )
+            # its copies of the photos (hundreds of MB at 10,000) on disk now, not while the
+            # next run's builds are timed
+            os.sync()
         badged[n] = len(list((fam / "output" / "events").glob("*/badges.pdf")))
 
     print(
