@@ -66,7 +66,7 @@ BASEOF = """<!doctype html>
 
 PHOTO_PARTIAL = """{{ $p := .page }}{{ with $p.Params.photo }}<picture>
 <source type="image/webp" srcset="{{ range $i, $w := $p.Params.photo_sizes }}{{ if $i }}, {{ end }}/photos/{{ $.page.Params.photo }}-{{ $w }}.webp {{ $w }}w{{ end }}" sizes="{{ $.px }}px">
-<img class="photo u-photo" src="/photos/{{ . }}-{{ index $p.Params.photo_sizes 1 }}.jpg" srcset="{{ range $i, $w := $p.Params.photo_sizes }}{{ if $i }}, {{ end }}/photos/{{ $.page.Params.photo }}-{{ $w }}.jpg {{ $w }}w{{ end }}" sizes="{{ $.px }}px" width="{{ $.px }}" height="{{ $.px }}" alt="{{ $p.Title }}" loading="lazy" decoding="async">
+<img class="photo u-photo" src="/photos/{{ . }}-{{ $p.Params.photo_main }}.jpg" srcset="{{ range $i, $w := $p.Params.photo_sizes }}{{ if $i }}, {{ end }}/photos/{{ $.page.Params.photo }}-{{ $w }}.jpg {{ $w }}w{{ end }}" sizes="{{ $.px }}px" width="{{ $.px }}" height="{{ $.px }}" alt="{{ $p.Title }}" loading="lazy" decoding="async">
 </picture>{{ else }}<span class="photo placeholder" role="img" aria-label="{{ $p.Title }}" style="--size: {{ $.px }}px"><span aria-hidden="true">{{ substr $p.Title 0 1 }}</span></span>{{ end }}"""
 
 CARD_PARTIAL = """<li class="card h-card">{{ partial "photo.html" (dict "page" . "px" 96) }}
@@ -100,7 +100,7 @@ FN:{{ .Title }}
 {{ end }}{{ with .Params.role }}TITLE:{{ . }}
 {{ end }}{{ with .Params.website }}URL:{{ . }}
 {{ end }}URL:{{ .Permalink }}
-{{ with .Params.photo }}PHOTO;ENCODING=b;TYPE=JPEG:{{ readFile (printf "static/photos/%s-%v.jpg" . (index $.Params.photo_sizes 1)) | base64Encode }}
+{{ with .Params.photo }}PHOTO;ENCODING=b;TYPE=JPEG:{{ readFile (printf "static/photos/%s-%v.jpg" . $.Params.photo_main) | base64Encode }}
 {{ end }}END:VCARD
 """
 
@@ -191,6 +191,7 @@ def make(root: Path, familiar: Path, page_size: int) -> None:
             base, sizes = photos[slug]
             page["photo"] = base
             page["photo_sizes"] = sorted(sizes)
+            page["photo_main"] = sorted(sizes)[min(1, len(sizes) - 1)]  # the second, if any
         page = {k: v for k, v in page.items() if v is not None}
         text = json.dumps(page, ensure_ascii=False, default=str)
         (members / f"{slug}.md").write_text(f"{text}\n\n{bio}", encoding="utf-8")
