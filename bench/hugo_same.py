@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-PHOTO = re.compile(r"^(?P<base>.+-[0-9a-f]{12})-(?P<w>\d+)\.(?:jpg|webp)$")
+PHOTO = re.compile(r"^(?P<base>(?P<slug>.+)-[0-9a-f]{12})-(?P<w>\d+)\.(?:jpg|webp)$")
 
 CONFIG = """baseURL = "https://example.org/"
 title = "Bench Business Circle"
@@ -149,15 +149,11 @@ def make(root: Path, familiar: Path, page_size: int) -> None:
     """The Hugo site at `root` from the generated Familiar site `familiar`, which has been built
     (its output's photos and social cards become Hugo's static files)."""
     built = familiar / "output"
-    photos: dict[str, tuple[str, list[int]]] = {}
+    photos: dict[str, tuple[str, set[int]]] = {}  # slug -> (file name's start, sizes)
     for name in os.listdir(built / "photos"):
         found = PHOTO.match(name)
         if found:
-            base = found["base"]
-            slug = base[:-13]
-            sizes = photos.setdefault(slug, (base, []))[1]
-            if int(found["w"]) not in sizes:
-                sizes.append(int(found["w"]))
+            photos.setdefault(found["slug"], (found["base"], set()))[1].add(int(found["w"]))
     social = built / "social" / "members"  # none if the site makes no social cards
     names = os.listdir(social) if social.is_dir() else []
     cards = {name.rpartition("-")[0]: name for name in names}
@@ -190,8 +186,8 @@ def make(root: Path, familiar: Path, page_size: int) -> None:
         if slug in photos:
             base, sizes = photos[slug]
             page["photo"] = base
-            page["photo_sizes"] = sorted(sizes)
-            page["photo_main"] = sorted(sizes)[min(1, len(sizes) - 1)]  # the second, if any
+            page["photo_sizes"] = ordered = sorted(sizes)
+            page["photo_main"] = ordered[min(1, len(ordered) - 1)]  # the second, if any
         page = {k: v for k, v in page.items() if v is not None}
         text = json.dumps(page, ensure_ascii=False, default=str)
         (members / f"{slug}.md").write_text(f"{text}\n\n{bio}", encoding="utf-8")

@@ -65,9 +65,15 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# this folder's modules, and the plugin's (its defaults and its sort order)
+sys.path[:0] = [
+    str(Path(__file__).resolve().parent),
+    str(Path(__file__).resolve().parents[1] / "plugins"),
+]
 import hugo_same  # noqa: E402
 import synth  # noqa: E402
+from familiar.settings import DEFAULTS  # noqa: E402
+from familiar.text import sort_key  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parent.parent
@@ -242,9 +248,6 @@ def prepare(base: Path, n: int, trash: Trash, reuse: bool = False) -> dict[str, 
     if not kept or not (fam / "output" / "photos").is_dir():
         # the separate photo step: one full build fills the photo cache
         run(familiar_cmd(), roots["familiar"])
-    sys.path.insert(0, str(REPO / "plugins"))
-    from familiar.settings import DEFAULTS
-
     hugo_same.make(roots["hugo-site"], fam, DEFAULTS["FAMILIAR_PAGE_SIZE"])
     return roots
 
@@ -260,9 +263,6 @@ def card_edit(members: Path, r: int, skip: Path) -> tuple[Path, str, str]:
     file order, not `skip`) who came to events, all of them past, and whose name with an "s"
     added keeps its place in the directory's order (a typo fixed), with that name and a new
     business. Their events' pages are made again; no badges (made for events to come)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
-    from familiar.text import sort_key
-
     profiles = [p for p in sorted(members.glob("member-*.md")) if p != skip]
     texts = [p.read_text(encoding="utf-8") for p in profiles]
     names = [json.loads(re.search(r"^name: (.*)$", t, re.M).group(1)) for t in texts]
@@ -293,9 +293,6 @@ def term_edit(members: Path, skip: Path) -> tuple[Path, str, str]:
     file order, not `skip`) with no event still to come whose last interest is shared with
     others, with that interest swapped for one they do not have (the first, in order of
     popularity, whose listing and the left one's keep their number of pages)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
-    from familiar.settings import DEFAULTS
-
     size = DEFAULTS["FAMILIAR_PAGE_SIZE"]
     profiles = [p for p in sorted(members.glob("member-*.md")) if p != skip]
     texts = [p.read_text(encoding="utf-8") for p in profiles]

@@ -6,7 +6,6 @@ is photos.py; pages, cards and vCards only read these.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,21 +50,15 @@ class PhotoSet:
 
     def jpeg_bytes(self, v: Variant, output: Path) -> bytes | None:
         """The bytes of `v`'s JPEG, read from where jpeg_file would find it (without looking
-        first: ten thousand vCards each read one); None if neither file is there."""
+        first: ten thousand vCards each read one); None if neither file is there. Read as a
+        member's photo is (photos.read_source): a regular file only, never through a link."""
+        from .photos import PhotoProblem, read_source  # here: photos.py imports this module
+
         for path in self._jpeg_places(v, output):
-            try:  # a regular file only, never through a link (neither place holds one)
-                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-            except OSError:
-                continue
             try:
-                if not stat.S_ISREG(os.fstat(fd).st_mode):
-                    continue
-                chunks = []
-                while chunk := os.read(fd, 1 << 16):
-                    chunks.append(chunk)
-                return b"".join(chunks)
-            finally:
-                os.close(fd)
+                return read_source(path)
+            except PhotoProblem:
+                continue
         return None
 
     def best(self, css_px: int) -> Variant:
