@@ -30,10 +30,14 @@ separate step, then runs, interleaved, several times each:
   familiar-add    rebuild after adding one member
   pelican-cold    plain Pelican 4 building N articles with the same bios (default theme)
   hugo-cold       Hugo building N pages with the same bios
-  hugo-site       Hugo building much of the same site from the same community: member pages
-                  with photos, vCards, the directory, interest, category and neighbourhood
-                  pages, event pages (bench/hugo_same.py says what it leaves out), to tell the
-                  site's extra work from the engine's speed; the targets are against hugo-cold
+  hugo-site       Hugo building the same site from the same community: member pages with
+                  photos and vCards, the directory, interest, category and neighbourhood pages,
+                  event pages with face sheets, check-in lists and calendar files, feeds,
+                  search.json and directory.json (bench/hugo_same.py says what it leaves out),
+                  to tell the site's extra work from the engine's speed; the targets are
+                  against hugo-cold
+  hugo-pages      hugo-site without its static files (it copies the photos and social cards,
+                  where Familiar links them), to tell copying from the rest
 
 and prints the median and min-max wall time, the median user and system CPU time and the peak
 resident memory of each, ratios against Hugo's cold build at the same N, the 10k/1k growth, and
@@ -465,6 +469,13 @@ def main() -> None:
             # its copies of the photos (hundreds of MB at 10,000) on disk now, not while the
             # next run's builds are timed
             os.sync()
+            trash.put(roots["hugo-site"] / "public-pages")
+            results.setdefault(("hugo-pages", n), []).append(
+                run(
+                    [hugo, "--quiet", "-d", "public-pages", "--config", "hugo.toml,no-static.toml"],
+                    roots["hugo-site"],
+                )
+            )
         badged[n] = len(list((fam / "output" / "events").glob("*/badges.pdf")))
 
     print(
@@ -483,8 +494,9 @@ def main() -> None:
             f"{user:>8.1f}{system:>7.1f}{peak:>9.0f}{ratio:>9.2f}"
         )
     for n in sizes:
-        ratio = medians[("familiar-cold", n)] / medians[("hugo-site", n)]
-        print(f"familiar-cold / hugo-site at N={n}: {ratio:.2f}")
+        for what in ("hugo-site", "hugo-pages"):
+            ratio = medians[("familiar-cold", n)] / medians[(what, n)]
+            print(f"familiar-cold / {what} at N={n}: {ratio:.2f}")
     for (what, n), counts in rewritten.items():
         print(f"files rewritten by {what} at N={n}: {counts}")
     if len(sizes) >= 2:
