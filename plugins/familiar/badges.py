@@ -25,6 +25,7 @@ from .events import Attendee, attendees, is_upcoming
 from .models import Event
 from .output import write_atomic
 from .placeholders import placeholder_colour
+from .qrcodes import qr_rows
 from .settings import FamiliarSettings
 from .text import sort_key
 
@@ -152,19 +153,14 @@ def qr_png(url: str, cache: Path | None = None) -> tuple[str, int]:
     The URL is a file: URL in the cache, or a data: URL without a cache (a data: URL costs
     the HTML parser about 2 kB per badge).
 
-    Choosing the best mask is most of segno's time (about 50 ms a code), so codes are cached by
-    URL; the PNG is written by Pillow rather than segno's pure-Python encoder.
+    The code is drawn by qrcodes.qr_rows; a code drawn before is read from the cache.
     """
-    import segno
-
     key = hashlib.sha256(url.encode()).hexdigest()[:24]
     path = cache / f"{key}-gray.png" if cache else None
     if path is not None and path.is_file():
         with Image.open(path) as im:
             return path.as_uri(), im.width
-    qr = segno.make(url, error="m", micro=False)
-    rows = [bytes(0 if dark else 255 for dark in row)
-            for row in qr.matrix_iter(scale=1, border=4)]  # fmt: skip
+    rows = qr_rows(url)
     modules = len(rows)
     # 8-bit grey, not 1-bit: WeasyPrint embeds a grey PNG as it is, a 1-bit one it converts
     im = Image.frombytes("L", (modules, modules), b"".join(rows))

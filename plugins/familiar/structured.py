@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from . import qrcodes
 from .events import attendees
 from .models import Event, Member
 from .output import write_atomic
@@ -224,28 +225,24 @@ class EventExtras:
         )
 
 
-QR_VERSION = "1"
+QR_VERSION = "2"  # 2: drawn by zxing-cpp (qrcodes.py), not segno
 
 
 def qr_svg(url: str, cache: Path) -> str:
-    """The QR code of `url` as inline SVG (no script, no size-less scaling surprises).
-
-    Choosing the best of the eight masks, which keeps codes easy to scan, costs about 25 ms a
-    code; the SVG is cached by address, so only new members pay it.
-    """
+    """The QR code of `url` as inline SVG (no script, no size-less scaling surprises), cached by
+    address: most builds draw none."""
     key = hashlib.sha256(f"{QR_VERSION}|{url}".encode()).hexdigest()[:20]
     path = cache / f"{key}.svg"
     try:
         return path.read_text(encoding="utf-8")
     except OSError:
         pass
-    import segno
-
-    qr = segno.make(url, error="m", micro=False)
-    svg = qr.svg_inline(scale=4, border=4, dark="#000", light="#fff", omitsize=False,
-                        svgclass="qr", title=f"QR code: {url}")  # fmt: skip
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, svg)
+    svg = qrcodes.qr_svg(url, title=f"QR code: {url}")
+    try:
+        write_atomic(path, svg)
+    except FileNotFoundError:  # the first code drawn: no folder yet
+        cache.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, svg)
     return svg
 
 
