@@ -11,6 +11,10 @@ separate step, then runs, interleaved, several times each:
   familiar-cold   no output, no caches except processed photos, social card images and badge
                   PDFs (the binary files made in the separate step, as Hugo makes none)
   familiar-cold+b the same, and the badge PDFs of the events within 60 days rendered again
+  familiar-publish the cold build of the same community at an absolute SITEURL, as publishing
+                  makes it (publishconf.py): a copy of the site (publish_copy) whose pages also
+                  have the QR code of each member's address (drawn again: no caches but those
+                  of familiar-cold) and a sitemap
   familiar-noop   rebuild with nothing changed
   familiar-edit   rebuild after editing one profile's bio (a quick rebuild: quick.py)
   familiar-edit+n rebuild after editing one profile's bio and name (a name shows on cards,
@@ -237,6 +241,7 @@ def prepare(base: Path, n: int, trash: Trash, reuse: bool = False) -> dict[str, 
         "pelican": base / f"pelican-{n}",
         "hugo": base / f"hugo-{n}",
         "hugo-site": base / f"hugo-site-{n}",
+        "familiar-publish": base / f"familiar-publish-{n}",
     }
     fam = roots["familiar"]
     kept = reuse and fam.is_dir() and site_today(fam) is not None and len(people_of(fam)) == n
@@ -253,7 +258,29 @@ def prepare(base: Path, n: int, trash: Trash, reuse: bool = False) -> dict[str, 
         # the separate photo step: one full build fills the photo cache
         run(familiar_cmd(), roots["familiar"])
     hugo_same.make(roots["hugo-site"], fam, DEFAULTS["FAMILIAR_PAGE_SIZE"])
+    publish_copy(roots["familiar-publish"], fam)
+    run(familiar_cmd(), roots["familiar-publish"])  # its badges, made once (they have QR codes)
     return roots
+
+
+PUBLISHED_AT = "https://bench.example"
+
+
+def publish_copy(root: Path, familiar: Path) -> None:
+    """A copy of the generated site `familiar` (built) that publishes at PUBLISHED_AT: its
+    profiles copied (the edits of familiar-edit stay in `familiar`), its photos, processed
+    photos and social card images linked, and its own badges (made by its first build)."""
+    hugo_same.link_tree(familiar / "content", root / "content")
+    for profile in (root / "content").rglob("*.md"):
+        profile.unlink()
+        shutil.copyfile(familiar / profile.relative_to(root), profile)
+    for cache in ("photos", "social"):
+        hugo_same.link_tree(familiar / ".familiar-cache" / cache, root / ".familiar-cache" / cache)
+    for link in ("plugins", "theme"):
+        (root / link).symlink_to(os.readlink(familiar / link))
+    conf = (familiar / "pelicanconf.py").read_text(encoding="utf-8")
+    conf += f"\n# the benchmark's familiar-publish row\nSITEURL = {PUBLISHED_AT!r}\n"
+    (root / "pelicanconf.py").write_text(conf, encoding="utf-8")
 
 
 def renamed(yaml_value: str, r: int) -> str:
@@ -443,6 +470,10 @@ def main() -> None:
             added.unlink()
             profile.write_text(original)
             run(familiar_cmd(), fam)  # back to the original state
+            clear_familiar(roots["familiar-publish"], trash)
+            results.setdefault(("familiar-publish", n), []).append(
+                run(familiar_cmd(), roots["familiar-publish"])
+            )
             trash.put(roots["pelican"] / "output")
             results.setdefault(("pelican-cold", n), []).append(
                 run(
@@ -494,9 +525,10 @@ def main() -> None:
             f"{user:>8.1f}{system:>7.1f}{peak:>9.0f}{ratio:>9.2f}"
         )
     for n in sizes:
-        for what in ("hugo-site", "hugo-pages"):
-            ratio = medians[("familiar-cold", n)] / medians[(what, n)]
-            print(f"familiar-cold / {what} at N={n}: {ratio:.2f}")
+        for ours in ("familiar-cold", "familiar-publish"):
+            for what in ("hugo-site", "hugo-pages"):
+                ratio = medians[(ours, n)] / medians[(what, n)]
+                print(f"{ours} / {what} at N={n}: {ratio:.2f}")
     for (what, n), counts in rewritten.items():
         print(f"files rewritten by {what} at N={n}: {counts}")
     if len(sizes) >= 2:
