@@ -253,11 +253,13 @@ def test_javascript_off_shows_everyone_and_static_filter_pages(
         assert not page.is_visible("#finder")
         for kind in FACETS.values():
             page.click(f"main .lede a[href='/{kind}/']")
-            assert page.url == f"{base_url}/{kind}/"
+            # a click waits for the navigation to start, not to end: wait for the page it opens
+            page.wait_for_url(f"{base_url}/{kind}/")
             links = page.eval_on_selector_all(".cloud a", "as => as.map(a => a.pathname)")
             facet = next(f for f, k in FACETS.items() if k == kind)
             assert links == [f"/{kind}/{t['slug']}/" for t in index(demo)["facets"][facet]]
             page.click(".cloud a")
+            page.wait_for_url(f"{base_url}{links[0]}")
             assert page.locator(".cards .card").count() > 0
             page.go_back()
             page.go_back()
