@@ -157,6 +157,33 @@ def test_profiles_parsed_by_workers_are_all_kept_in_the_cache(demo_site, monkeyp
     assert build_fresh(demo_site, FAMILIAR_WORKERS=2) == one and parsed == []
 
 
+def test_loading_workers_draw_the_qr_codes_of_member_pages(demo_site, monkeypatch):
+    """Published at an absolute address, a build whose loading workers parse the profiles has
+    them draw the QR codes of the member pages too (into the cache), so the member pages,
+    made later in one process, draw none. The site is the one a build in one process makes."""
+    from familiar import community, qrcodes
+
+    address = "https://circle.example"
+    qr_cache = demo_site.root / ".familiar-cache" / "qr"
+    one = build_fresh(demo_site, FAMILIAR_WORKERS=1, SITEURL=address)
+    drawn_by_one = sorted(p.name for p in qr_cache.glob("*.svg"))
+    assert len(drawn_by_one) > 10
+    shutil.rmtree(qr_cache)
+    shutil.rmtree(demo_site.root / ".familiar-cache" / "profiles")
+    monkeypatch.setattr(community, "PARALLEL_FROM", 2)  # workers for two profiles or more
+    here: list[str] = []  # codes drawn in this process (the workers draw in their own)
+    draw = qrcodes.qr_svg
+    monkeypatch.setattr(
+        qrcodes, "qr_svg", lambda text, title: here.append(text) or draw(text, title)
+    )
+    two = build_fresh(demo_site, FAMILIAR_WORKERS=2, SITEURL=address)
+    assert [rel for rel in one if one[rel] != two.get(rel)] == [] and sorted(two) == sorted(one)
+    assert sorted(p.name for p in qr_cache.glob("*.svg")) == drawn_by_one
+    assert here == []
+    member_pages = [rel for rel in two if rel.startswith("members/") and rel.endswith(".html")]
+    assert all(b'class="qr"' in two[rel] for rel in member_pages) and member_pages
+
+
 EXIT_PROBE = """
 import atexit, gc, sys
 # registered before the build, so run after any exit handler the build registers

@@ -223,6 +223,8 @@ def load_member(path: Path, root: Path, ctx: dict[str, Any]) -> Loaded:
 # Set in the parent just before forking the loading workers: the cache, with the profiles
 # found in it already, each worker saves its own shards of (in parallel, not after in the parent)
 _FORK_CACHE: ProfileCache | None = None
+# and what each worker does with the members it loaded before it sends them (load_members)
+_FORK_BESIDE: Callable[[list[Member]], None] | None = None
 
 
 def _load_shards(args: tuple[list[Path], Path, dict[str, Any], int, int]) -> list[Loaded]:
@@ -230,6 +232,8 @@ def _load_shards(args: tuple[list[Path], Path, dict[str, Any], int, int]) -> lis
     `n % groups == group`, and save those shards."""
     paths, root, ctx, group, groups = args
     loaded = [load_member(p, root, ctx) for p in paths]
+    if _FORK_BESIDE is not None:
+        _FORK_BESIDE([member for _, _, member, _, _ in loaded if member is not None])
     cache = _FORK_CACHE
     if cache is not None:
         for path, entry in zip(paths, loaded, strict=True):
@@ -335,9 +339,14 @@ class ProfileCache:
             logger.warning("could not save the profile cache %s: %s", self.folder, e)
 
 
-def load_members(settings: FamiliarSettings, ctx: dict[str, Any]) -> list[Loaded]:
+def load_members(
+    settings: FamiliarSettings,
+    ctx: dict[str, Any],
+    beside: Callable[[list[Member]], None] | None = None,
+) -> list[Loaded]:
     """Every profile file loaded, in file order: from the cache when unchanged, else parsed
-    (in worker processes when there are many)."""
+    (in worker processes when there are many). Worker processes also call `beside` with the
+    members they parsed: work the build would do later on one core, done here on all."""
     root = settings.site_root
     resolved.cache_clear()
     paths = find_content_files(settings.members_path)
@@ -354,7 +363,7 @@ def load_members(settings: FamiliarSettings, ctx: dict[str, Any]) -> list[Loaded
     if workers >= 2:
         import multiprocessing
 
-        global _FORK_CACHE
+        global _FORK_CACHE, _FORK_BESIDE
         # each task parses the profiles of its own shards of the cache (and saves those); four
         # tasks a worker, so this process takes in what the first sent while they go on
         groups = workers * 4
@@ -363,13 +372,13 @@ def load_members(settings: FamiliarSettings, ctx: dict[str, Any]) -> list[Loaded
             ([p for p, g in zip(todo, group_of, strict=True) if g == i], root, ctx, i, groups)
             for i in range(groups)
         ]
-        _FORK_CACHE = cache
+        _FORK_CACHE, _FORK_BESIDE = cache, beside
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 for chunk, loaded in zip(chunks, pool.imap(_load_shards, chunks), strict=True):
                     results.update(zip(chunk[0], loaded, strict=True))
         finally:
-            _FORK_CACHE = None
+            _FORK_CACHE = _FORK_BESIDE = None
     else:
         for p in todo:
             results[p] = cache.put(p, load_member(p, root, ctx))
@@ -377,13 +386,18 @@ def load_members(settings: FamiliarSettings, ctx: dict[str, Any]) -> list[Loaded
     return [results[p] for p in paths]
 
 
-def load_community(settings: FamiliarSettings, only: list[Path] | None = None) -> Community:
-    """Read and check every member and event file; problems are collected, never raised."""
+def load_community(
+    settings: FamiliarSettings,
+    only: list[Path] | None = None,
+    beside: Callable[[list[Member]], None] | None = None,
+) -> Community:
+    """Read and check every member and event file; problems are collected, never raised.
+    `beside`: see load_members."""
     c = Community(settings)
     ctx = {"timezone": settings.timezone}
     root = settings.site_root
     members: list[Member] = []
-    for slug, display, member, errors, key in load_members(settings, ctx):
+    for slug, display, member, errors, key in load_members(settings, ctx, beside):
         c.paths_by_slug.setdefault(slug, []).append(display)
         if member is not None and len(c.paths_by_slug[slug]) == 1:
             members.append(member)

@@ -31,7 +31,7 @@ from .pagecache import Fragments, PageCache, TemplateCache, digest, fingerprint
 from .photo_html import photo_of
 from .placeholders import placeholder_colour
 from .settings import FamiliarSettings
-from .structured import member_extras
+from .structured import draw_qr_codes, member_extras
 from .text import (
     index_letter,
     keep_rendered,
@@ -391,7 +391,8 @@ def check_nothing_lost(site: Site) -> None:
 
 def build_site(settings: FamiliarSettings) -> Site:
     """Load and check all content; raise ContentErrors listing every problem if any."""
-    community = load_community(settings)
+    # the QR codes of member pages (publishing only) are drawn while loading, on all cores
+    community = load_community(settings, beside=functools.partial(draw_qr_codes, settings))
     # the photo_files check has usually prepared the photos already (then the community keeps
     # the result); the build runs the pipeline itself if not, so skipping that check never
     # lets an unsafe photo through. The same problem found twice is reported once.

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +22,7 @@ from .text import markdown_text
 
 if TYPE_CHECKING:
     from .pages import Site
+    from .settings import FamiliarSettings
 
 logger = logging.getLogger(__name__)
 
@@ -172,10 +174,8 @@ class MemberExtras:
     def qr_svg(self) -> Markup | None:
         """Inline SVG QR code of the profile's address, for phone-to-phone exchange at events;
         only when the address is absolute (a QR code of '/members/x/' leads nowhere)."""
-        url = self.site.url(f"members/{self.member.slug}/")
-        if not is_absolute(url):
-            return None
-        return Markup(qr_svg(url, self.site.settings.cache_path / "qr"))
+        svg = member_qr_svg(self.site.settings, self.member.slug)
+        return Markup(svg) if svg is not None else None
 
     @cached_property
     def social(self) -> Social:
@@ -244,6 +244,26 @@ def qr_svg(url: str, cache: Path) -> str:
         cache.mkdir(parents=True, exist_ok=True)
         write_atomic(path, svg)
     return svg
+
+
+def member_qr_svg(settings: FamiliarSettings, slug: str) -> str | None:
+    """The QR code of member `slug`'s page (SVG), or None when the site's address is not
+    absolute (a QR code of '/members/x/' leads nowhere)."""
+    url = f"{settings.site_url}/members/{slug}/"  # as Site.url makes it
+    if not is_absolute(url):
+        return None
+    return qr_svg(url, settings.cache_path / "qr")
+
+
+def draw_qr_codes(settings: FamiliarSettings, members: Iterable[Member]) -> None:
+    """The QR codes of the pages of `members` drawn into the cache, if not there yet, ahead of
+    the pages themselves: the build has the loading workers do it (load_community's `beside`),
+    on both cores, where the member pages are made in one process."""
+    if not is_absolute(settings.site_url):
+        return  # no QR codes
+    for member in members:
+        if member.published:
+            member_qr_svg(settings, member.slug)
 
 
 def member_extras(site: Site, member: Member) -> MemberExtras:
