@@ -1,8 +1,9 @@
 """QR codes of members' addresses: inline SVG on their pages, PNG on their badges.
 
-zxing-cpp draws them (its writer is zint's, in C, and picks the best of the eight masks as the
-standard asks). It takes about 0.13 ms a code where segno, in pure Python, took about 3 ms, so
-a first publish of ten thousand members spends about a second on QR codes instead of thirty.
+zxing-cpp encodes them (its writer is zint's, in C, and picks the best of the eight masks as the
+standard asks) in about 0.13 ms a code; with the SVG made here, a member page's code takes about
+0.2 ms where segno, in pure Python, took about 3 ms. So ten thousand codes, as a first publish
+of ten thousand members draws, take about 2 s of CPU instead of 30.
 """
 
 from __future__ import annotations
