@@ -17,9 +17,9 @@ What it builds, with Hugo's own features (the templates: hugo_layouts.py):
     hugo-pages builds the same site without them (NO_STATIC), to tell copying from the rest.
 
 Hugo gets some help: the introductions are worked out here, in Python and untimed, and given
-to it in each event's front matter. Not built: the QR codes and the sitemap (Familiar makes
-neither without an absolute SITEURL, and the benchmark's sites have none), badges (made in the
-separate step for both) and the theme's files. Like Familiar, it makes each member's card once
+to it in each event's front matter. Not built: the QR codes and the sitemap (familiar-cold
+makes neither, its SITEURL being relative; familiar-publish makes both), robots.txt, the badges
+(made in the separate step for Familiar) and the theme's files. Like Familiar, it makes each member's card once
 (partialCached) for all the listings that show it.
 """
 
@@ -93,11 +93,11 @@ def make(root: Path, familiar: Path, page_size: int) -> None:
     coming: dict[str, list[tuple[str, str, set[str]]]] = {}  # event -> who, for introductions
     for path in sorted((familiar / "content" / "members").glob("*.md")):
         fields, bio = front_matter(path)
-        slug_ = path.stem
+        slug = path.stem
         interests = fields.get("interests") or []
         category, where = fields.get("category"), fields.get("neighbourhood")
         page = {
-            "title": fields.get("name", slug_),
+            "title": fields.get("name", slug),
             "known_as": fields.get("known_as"),
             "pronouns": fields.get("pronouns"),
             "business": fields.get("business"),
@@ -114,19 +114,19 @@ def make(root: Path, familiar: Path, page_size: int) -> None:
             "neighbourhood_name": where,
             "attending": fields.get("attending") or [],
             "outputs": ["html", "vcard"],
-            "social": cards.get(slug_),
+            "social": cards.get(slug),
         }
-        if slug_ in photos:
-            base, sizes = photos[slug_]
+        if slug in photos:
+            base, sizes = photos[slug]
             page["photo"] = base
             page["photo_sizes"] = ordered = sorted(sizes)
             page["photo_main"] = ordered[min(1, len(ordered) - 1)]  # the second, if any
         page = {k: v for k, v in page.items() if v is not None}
         text = json.dumps(page, ensure_ascii=False, default=str)
-        (members / f"{slug_}.md").write_text(f"{text}\n\n{bio}", encoding="utf-8")
+        (members / f"{slug}.md").write_text(f"{text}\n\n{bio}", encoding="utf-8")
         known = fields.get("known_as") or str(page["title"]).split()[0]
         for event in page["attending"]:
-            coming.setdefault(event, []).append((slug_, known, set(interests)))
+            coming.setdefault(event, []).append((slug, known, set(interests)))
     events = root / "content" / "events"
     events.mkdir(parents=True)
     (events / "_index.md").write_text(
