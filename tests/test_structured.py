@@ -245,6 +245,40 @@ def test_profile_qr_code_decodes_to_the_profile_address(built, tmp_path):
     assert list((built.root / ".familiar-cache" / "qr").glob("*.svg"))  # drawn once, then cached
 
 
+def test_qr_codes_drawn_ahead_for_published_members_only_and_once(site, monkeypatch):
+    """draw_qr_codes (what the loading workers run) draws the codes of members with a page,
+    only when the address is absolute, and leaves a code already cached alone: not drawn again,
+    not even read. The member page then shows the code it drew."""
+    from familiar import community, qrcodes, structured
+    from familiar.settings import read_settings
+
+    site.member("ana", "name: Ana Ng")
+    site.member("bo", "name: Bo Li\nvisibility: unlisted")
+    site.member("cy", "name: Cy Oh\nvisibility: hidden")
+    cache = site.root / ".familiar-cache" / "qr"
+    relative = read_settings(site.settings())
+    structured.draw_qr_codes(relative, community.load_community(relative).all_members)
+    assert not cache.exists()
+    settings = read_settings(site.settings(SITEURL=SITEURL))
+    members = community.load_community(settings).all_members
+    structured.draw_qr_codes(settings, members)
+    assert len(list(cache.glob("*.svg"))) == 2  # ana and bo, not cy (no page)
+    drawn = {p.name: p.read_bytes() for p in cache.iterdir()}
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("drawn or read again")
+
+    monkeypatch.setattr(qrcodes, "qr_svg", refuse)
+    monkeypatch.setattr(Path, "read_text", refuse)
+    structured.draw_qr_codes(settings, members)
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in cache.iterdir()} == drawn
+    site.build(SITEURL=SITEURL)
+    page = (site.output / "members/ana/index.html").read_text(encoding="utf-8")
+    shown = [svg for svg in map(bytes.decode, drawn.values()) if svg in page]
+    assert len(shown) == 1 and f"QR code: {SITEURL}/members/ana/" in shown[0]
+
+
 def test_no_qr_code_without_an_absolute_address(site):
     site.member("solo", "name: Solo Person")
     site.build()

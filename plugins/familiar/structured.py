@@ -174,8 +174,8 @@ class MemberExtras:
     def qr_svg(self) -> Markup | None:
         """Inline SVG QR code of the profile's address, for phone-to-phone exchange at events;
         only when the address is absolute (a QR code of '/members/x/' leads nowhere)."""
-        svg = member_qr_svg(self.site.settings, self.member.slug)
-        return Markup(svg) if svg is not None else None
+        url = member_qr_url(self.site.settings, self.member.slug)
+        return Markup(qr_svg(url, self.site.settings.cache_path / "qr")) if url else None
 
     @cached_property
     def social(self) -> Social:
@@ -228,31 +228,36 @@ class EventExtras:
 QR_VERSION = "2"  # 2: drawn by zxing-cpp (qrcodes.py), not segno
 
 
-def qr_svg(url: str, cache: Path) -> str:
-    """The QR code of `url` as inline SVG (no script, no size-less scaling surprises), cached by
-    address: most builds draw none."""
+def _qr_path(url: str, cache: Path) -> Path:
     key = hashlib.sha256(f"{QR_VERSION}|{url}".encode()).hexdigest()[:20]
-    path = cache / f"{key}.svg"
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        pass
+    return cache / f"{key}.svg"
+
+
+def _draw_qr(url: str, path: Path) -> str:
     svg = qrcodes.qr_svg(url, title=f"QR code: {url}")
     try:
         write_atomic(path, svg)
     except FileNotFoundError:  # the first code drawn: no folder yet
-        cache.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, svg)
     return svg
 
 
-def member_qr_svg(settings: FamiliarSettings, slug: str) -> str | None:
-    """The QR code of member `slug`'s page (SVG), or None when the site's address is not
+def qr_svg(url: str, cache: Path) -> str:
+    """The QR code of `url` as inline SVG (no script, no size-less scaling surprises), cached by
+    address: most builds draw none."""
+    path = _qr_path(url, cache)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return _draw_qr(url, path)
+
+
+def member_qr_url(settings: FamiliarSettings, slug: str) -> str | None:
+    """The address member `slug`'s QR code holds, or None when the site's address is not
     absolute (a QR code of '/members/x/' leads nowhere)."""
     url = f"{settings.site_url}/members/{slug}/"  # as Site.url makes it
-    if not is_absolute(url):
-        return None
-    return qr_svg(url, settings.cache_path / "qr")
+    return url if is_absolute(url) else None
 
 
 def draw_qr_codes(settings: FamiliarSettings, members: Iterable[Member]) -> None:
@@ -261,9 +266,13 @@ def draw_qr_codes(settings: FamiliarSettings, members: Iterable[Member]) -> None
     on both cores, where the member pages are made in one process."""
     if not is_absolute(settings.site_url):
         return  # no QR codes
+    cache = settings.cache_path / "qr"
     for member in members:
-        if member.published:
-            member_qr_svg(settings, member.slug)
+        url = member_qr_url(settings, member.slug)
+        if member.published and url is not None:
+            path = _qr_path(url, cache)
+            if not path.is_file():
+                _draw_qr(url, path)
 
 
 def member_extras(site: Site, member: Member) -> MemberExtras:
