@@ -279,6 +279,30 @@ def test_qr_codes_drawn_ahead_for_published_members_only_and_once(site, monkeypa
     assert len(shown) == 1 and f"QR code: {SITEURL}/members/ana/" in shown[0]
 
 
+def test_qr_codes_of_pages_no_longer_there_are_deleted_from_the_cache(site):
+    """A member who leaves, or hides their page, leaves no QR code in the cache after the next
+    build at the absolute address; a build at a relative address deletes none."""
+    site.member("ana", "name: Ana Ng")
+    bo = site.member("bo", "name: Bo Li")
+    cy = site.member("cy", "name: Cy Oh")
+    cache = site.root / ".familiar-cache" / "qr"
+    site.build(SITEURL=SITEURL)
+    kept = {p.name for p in cache.glob("*.svg")}
+    assert len(kept) == 3
+    badge_code = cache / "0123456789abcdef01234567-gray.png"  # a badge's code: not a page's
+    badge_code.write_bytes(b"png")
+    bo.unlink()
+    cy.write_text(cy.read_text().replace("name: Cy Oh", "name: Cy Oh\nvisibility: hidden"))
+    site.build()  # at a relative address: no codes used, none deleted
+    assert {p.name for p in cache.glob("*.svg")} == kept
+    site.build(SITEURL=SITEURL)
+    left = {p.name for p in cache.glob("*.svg")}
+    assert len(left) == 1 and left < kept
+    page = (site.output / "members/ana/index.html").read_text(encoding="utf-8")
+    assert (cache / left.pop()).read_text(encoding="utf-8") in page
+    assert badge_code.exists()
+
+
 def test_no_qr_code_without_an_absolute_address(site):
     site.member("solo", "name: Solo Person")
     site.build()

@@ -31,7 +31,7 @@ from .pagecache import Fragments, PageCache, TemplateCache, digest, fingerprint
 from .photo_html import photo_of
 from .placeholders import placeholder_colour
 from .settings import FamiliarSettings
-from .structured import draw_qr_codes, member_extras
+from .structured import draw_qr_codes, member_extras, prune_qr_codes
 from .text import (
     index_letter,
     keep_rendered,
@@ -420,8 +420,8 @@ def build_site(settings: FamiliarSettings) -> Site:
 
 
 def prune_caches(site: Site, out: Output) -> None:
-    """After a good build: forget processed photos and social cards nothing uses any more (the
-    caches would otherwise grow with every photo a member ever had)."""
+    """After a good build: forget processed photos, social cards and QR codes nothing uses any
+    more (the caches would otherwise grow with every photo a member ever had)."""
     from . import social
 
     photos = {p.folder.rpartition("/")[2] for p in site.photos.values()}  # ten thousand
@@ -435,8 +435,11 @@ def prune_caches(site: Site, out: Output) -> None:
     sources = {f"{members}/{m.photo}" for m in site.community.published if m.photo}
     gone = photo_pipeline.prune(site.settings.cache_path, photos, sources)
     gone += social.prune(site.settings.cache_path, cards)
+    gone += prune_qr_codes(site.settings, site.community.published)
     if gone:
-        logger.info("Familiar: %d cached photos and cards no longer used were deleted", gone)
+        logger.info(
+            "Familiar: %d cached photos, cards and QR codes no longer used were deleted", gone
+        )
 
 
 # On a big site these run in a second process beside the rest (lanes.py): they read only the

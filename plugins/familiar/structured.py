@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -273,6 +274,29 @@ def draw_qr_codes(settings: FamiliarSettings, members: Iterable[Member]) -> None
             path = _qr_path(url, cache)
             if not path.is_file():
                 _draw_qr(url, path)
+
+
+def prune_qr_codes(settings: FamiliarSettings, members: Iterable[Member]) -> int:
+    """After a good build at an absolute address: delete the cached QR codes of pages that are
+    no longer there (members who left or hid their page, an old address), and say how many.
+    A build at a relative address uses no codes and deletes none; badges' codes (PNG) are left
+    to their own runs."""
+    if not is_absolute(settings.site_url):
+        return 0
+    cache = settings.cache_path / "qr"
+    keep = {
+        _qr_path(url, cache).name
+        for m in members
+        if m.published and (url := member_qr_url(settings, m.slug)) is not None
+    }
+    try:
+        names = os.listdir(cache)
+    except FileNotFoundError:
+        return 0
+    gone = [name for name in names if name.endswith(".svg") and name not in keep]
+    for name in gone:
+        (cache / name).unlink(missing_ok=True)
+    return len(gone)
 
 
 def member_extras(site: Site, member: Member) -> MemberExtras:
