@@ -284,3 +284,28 @@ def test_theme_files_keep_their_mtime_when_unchanged(site):
     site.member("ann", "name: Ann Changed\n")
     site.build()
     assert css.stat().st_mtime_ns == before
+
+
+def test_serve_on_a_port_in_use_says_so_in_a_line():
+    """`./dev serve` when another server has the port (often an earlier ./dev serve): one clear
+    line naming the port and what to do, exit 1, no traceback, and no build started."""
+    import os
+    import socket
+    import subprocess
+
+    from .conftest import REPO
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [str(REPO / "dev"), "serve"],
+            env={**os.environ, "PORT": str(port)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert done.returncode == 1
+    assert f"Port {port} is already in use" in done.stderr
+    assert "PORT=8001 ./dev serve" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "Done: Processed" not in done.stderr + done.stdout  # it stopped before building
