@@ -309,3 +309,23 @@ def test_serve_on_a_port_in_use_says_so_in_a_line():
     assert "PORT=8001 ./dev serve" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     assert "Done: Processed" not in done.stderr + done.stdout  # it stopped before building
+
+
+@pytest.mark.parametrize("port", ["abc", "0", "70000"])
+def test_serve_on_a_port_that_is_no_port_says_so_in_a_line(port):
+    import os
+    import subprocess
+
+    from .conftest import REPO
+
+    done = subprocess.run(
+        [str(REPO / "dev"), "serve"],
+        env={**os.environ, "PORT": port},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1
+    assert f"PORT must be a number from 1 to 65535, not '{port}'" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "Done: Processed" not in done.stderr + done.stdout
