@@ -286,24 +286,30 @@ def test_theme_files_keep_their_mtime_when_unchanged(site):
     assert css.stat().st_mtime_ns == before
 
 
-def test_serve_on_a_port_in_use_says_so_in_a_line():
-    """`./dev serve` when another server has the port (often an earlier ./dev serve): one clear
-    line naming the port and what to do, exit 1, no traceback, and no build started."""
+def dev_serve(port: str):
+    """`./dev serve` on `port`, run as a person would, for the cases where it must not serve."""
     import os
-    import socket
     import subprocess
 
     from .conftest import REPO
 
+    return subprocess.run(
+        [str(REPO / "dev"), "serve"],
+        env={**os.environ, "PORT": port},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_serve_on_a_port_in_use_says_so_in_a_line():
+    """`./dev serve` when another server has the port (often an earlier ./dev serve): one clear
+    line naming the port and what to do, exit 1, no traceback, and no build started."""
+    import socket
+
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
-        done = subprocess.run(
-            [str(REPO / "dev"), "serve"],
-            env={**os.environ, "PORT": str(port)},
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = dev_serve(str(port))
     assert done.returncode == 1
     assert f"Port {port} is already in use" in done.stderr
     assert "PORT=8001 ./dev serve" in done.stderr
@@ -313,18 +319,7 @@ def test_serve_on_a_port_in_use_says_so_in_a_line():
 
 @pytest.mark.parametrize("port", ["abc", "0", "70000"])
 def test_serve_on_a_port_that_is_no_port_says_so_in_a_line(port):
-    import os
-    import subprocess
-
-    from .conftest import REPO
-
-    done = subprocess.run(
-        [str(REPO / "dev"), "serve"],
-        env={**os.environ, "PORT": port},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = dev_serve(port)
     assert done.returncode == 1
     assert f"PORT must be a number from 1 to 65535, not '{port}'" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout

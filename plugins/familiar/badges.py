@@ -27,6 +27,7 @@ from .output import write_atomic
 from .placeholders import placeholder_colour
 from .qrcodes import qr_rows
 from .settings import FamiliarSettings
+from .structured import profile_url
 from .text import sort_key
 
 logger = logging.getLogger(__name__)
@@ -138,13 +139,6 @@ class Design:
     @property
     def footer(self) -> float:
         return max(5.5, 0.036 * self.base)
-
-
-def profile_url(settings: FamiliarSettings, slug: str) -> str | None:
-    """The member's public page, or None when SITEURL is not an absolute web address."""
-    if not settings.site_url.startswith(("https://", "http://")):
-        return None
-    return f"{settings.site_url}/members/{slug}/"
 
 
 def qr_png(url: str, cache: Path | None = None) -> tuple[str, int]:

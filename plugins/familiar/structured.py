@@ -7,7 +7,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -175,8 +175,8 @@ class MemberExtras:
     def qr_svg(self) -> Markup | None:
         """Inline SVG QR code of the profile's address, for phone-to-phone exchange at events;
         only when the address is absolute (a QR code of '/members/x/' leads nowhere)."""
-        url = member_qr_url(self.site.settings, self.member.slug)
-        return Markup(qr_svg(url, self.site.settings.cache_path / "qr")) if url else None
+        url = profile_url(self.site.settings, self.member.slug)
+        return Markup(qr_svg(url, qr_folder(self.site.settings))) if url else None
 
     @cached_property
     def social(self) -> Social:
@@ -229,6 +229,11 @@ class EventExtras:
 QR_VERSION = "2"  # 2: drawn by zxing-cpp (qrcodes.py), not segno
 
 
+def qr_folder(settings: FamiliarSettings) -> Path:
+    """Where the QR codes of member pages are cached (badges keep theirs in the badges' cache)."""
+    return settings.cache_path / "qr"
+
+
 def _qr_path(url: str, cache: Path) -> Path:
     key = hashlib.sha256(f"{QR_VERSION}|{url}".encode()).hexdigest()[:20]
     return cache / f"{key}.svg"
@@ -254,41 +259,43 @@ def qr_svg(url: str, cache: Path) -> str:
         return _draw_qr(url, path)
 
 
-def member_qr_url(settings: FamiliarSettings, slug: str) -> str | None:
-    """The address member `slug`'s QR code holds, or None when the site's address is not
-    absolute (a QR code of '/members/x/' leads nowhere)."""
-    url = f"{settings.site_url}/members/{slug}/"  # as Site.url makes it
-    return url if is_absolute(url) else None
+def profile_url(settings: FamiliarSettings, slug: str) -> str | None:
+    """The member's public page, or None when SITEURL is not an absolute web address (a QR code
+    of '/members/x/' leads nowhere). As Site.url makes it: the loading workers have no Site."""
+    if not is_absolute(settings.site_url):
+        return None
+    return f"{settings.site_url}/members/{slug}/"
+
+
+def _page_codes(
+    settings: FamiliarSettings, members: Iterable[Member]
+) -> Iterator[tuple[str, Path]]:
+    """(address, cache file) of the QR code of each of `members` with a page; none at all when
+    the site's address is not absolute."""
+    cache = qr_folder(settings)
+    for member in members:
+        if member.published and (url := profile_url(settings, member.slug)) is not None:
+            yield url, _qr_path(url, cache)
 
 
 def draw_qr_codes(settings: FamiliarSettings, members: Iterable[Member]) -> None:
     """The QR codes of the pages of `members` drawn into the cache, if not there yet, ahead of
     the pages themselves: the build has the loading workers do it (load_community's `beside`),
     on both cores, where the member pages are made in one process."""
-    if not is_absolute(settings.site_url):
-        return  # no QR codes
-    cache = settings.cache_path / "qr"
-    for member in members:
-        url = member_qr_url(settings, member.slug)
-        if member.published and url is not None:
-            path = _qr_path(url, cache)
-            if not path.is_file():
-                _draw_qr(url, path)
+    for url, path in _page_codes(settings, members):
+        if not path.is_file():
+            _draw_qr(url, path)
 
 
 def prune_qr_codes(settings: FamiliarSettings, members: Iterable[Member]) -> int:
     """After a good build at an absolute address: delete the cached QR codes of pages that are
     no longer there (members who left or hid their page, an old address), and say how many.
-    A build at a relative address uses no codes and deletes none; badges' codes (PNG) are left
-    to their own runs."""
+    A build at a relative address uses no codes and deletes none; files other than codes of
+    pages are left alone."""
     if not is_absolute(settings.site_url):
         return 0
-    cache = settings.cache_path / "qr"
-    keep = {
-        _qr_path(url, cache).name
-        for m in members
-        if m.published and (url := member_qr_url(settings, m.slug)) is not None
-    }
+    cache = qr_folder(settings)
+    keep = {path.name for _, path in _page_codes(settings, members)}
     try:
         names = os.listdir(cache)
     except FileNotFoundError:
