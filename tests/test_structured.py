@@ -289,7 +289,7 @@ def test_qr_codes_of_pages_no_longer_there_are_deleted_from_the_cache(site):
     site.build(SITEURL=SITEURL)
     kept = {p.name for p in cache.glob("*.svg")}
     assert len(kept) == 3
-    badge_code = cache / "0123456789abcdef01234567-gray.png"  # a badge's code: not a page's
+    badge_code = cache / "0123456789abcdef01234567-gray.png"  # a file that is no page's code
     badge_code.write_bytes(b"png")
     bo.unlink()
     cy.write_text(cy.read_text().replace("name: Cy Oh", "name: Cy Oh\nvisibility: hidden"))
