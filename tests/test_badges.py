@@ -6,6 +6,9 @@ import contextlib
 import io
 import math
 import re
+import shutil
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -460,6 +463,25 @@ def test_build_publishes_badges_and_reuses_them_until_inputs_change(tmp_path):
     )
     site.build(SITEURL=SITEURL, FAMILIAR_BADGES=False)
     assert not pdf.exists()
+
+
+def test_a_fresh_cache_gives_the_same_badge_pdf_bytes(tmp_path):
+    # a deploy uploads only what changed: when the cache is lost (a new CI runner, an evicted
+    # cache), badges made again from the same profiles and photos must be the same file. Each
+    # build is a `pelican` process of its own, as `./dev publish` runs it.
+    site = make_site(tmp_path / "site")
+
+    def publish() -> bytes:
+        command = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"]
+        subprocess.run([*command, "-o", "output", "-q"], cwd=site.root, check=True)
+        return (site.output / "events" / "patio" / "badges.pdf").read_bytes()
+
+    first = publish()
+    photos = list((site.root / ".familiar-cache" / "badges" / "photos").iterdir())
+    assert photos  # the patio's badges show photos
+    shutil.rmtree(site.root / ".familiar-cache")
+    shutil.rmtree(site.output)
+    assert publish() == first
 
 
 def test_layouts_state_their_sources():

@@ -3,9 +3,12 @@ an event's characters, and a URL fetcher that reads only the badge assets on thi
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
 import string
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,25 @@ from .output import write_atomic
 logger = logging.getLogger(__name__)
 
 _FONT_CONFIG: Any = None
+
+
+@contextlib.contextmanager
+def fonts_dated(epoch: int) -> Iterator[None]:
+    """While WeasyPrint writes a PDF: fonts it rewrites (colour emoji) are dated `epoch`.
+
+    fontTools stamps a font it saves with the time it saved it, or with SOURCE_DATE_EPOCH
+    when that is set (the reproducible-builds convention); without it the same badges made
+    twice would differ in those bytes, and a deploy would upload them again.
+    """
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 def font_config() -> Any:

@@ -20,7 +20,14 @@ from .badge_fit import FONT_FAMILIES, Fitted, Measurer, fit_text
 from .badge_layouts import Layout, get_layout
 from .badge_runs import in_children, merge_pdfs, split_sheets
 from .badge_text import cluster_text_codes, map_alias_codes
-from .badge_weasy import CJK_FAMILY, cjk_faces, font_config, local_fetcher, measurer_for
+from .badge_weasy import (
+    CJK_FAMILY,
+    cjk_faces,
+    font_config,
+    fonts_dated,
+    local_fetcher,
+    measurer_for,
+)
 from .events import Attendee, attendees, is_upcoming
 from .models import Event
 from .output import write_atomic
@@ -215,7 +222,9 @@ class PhotoSource:
         source = self.source_path(slug, px)
         if source is None:
             return None
-        key = hashlib.sha256(f"{source}|{source.stat().st_mtime_ns}|{px}".encode()).hexdigest()
+        # named by the photo's bytes, not its path or time: WeasyPrint names each image in the
+        # PDF after its URL, so the same photos give the same PDF bytes from a fresh cache too
+        key = hashlib.sha256(source.read_bytes() + f"|{px}".encode()).hexdigest()
         target = self.cache / f"{slug}-{key[:16]}.jpg"
         if not target.exists():
             with Image.open(source) as im:
@@ -405,7 +414,7 @@ def render_pdf(
         # one stylesheet: the theme's rules, the page size and fonts, the badges' boxes
         stylesheet = weasyprint.CSS(string=css, base_url=str(css_dir), font_config=fc)
         document = weasyprint.HTML(string=html, base_url=str(css_dir), url_fetcher=fetcher)
-        with cluster_text_codes():
+        with cluster_text_codes(), fonts_dated(int(job.event.start.timestamp())):
             return document.render(stylesheets=[stylesheet], font_config=fc).write_pdf(
                 finisher=_finish_pdf
             )
