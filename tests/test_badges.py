@@ -484,6 +484,50 @@ def test_a_fresh_cache_gives_the_same_badge_pdf_bytes(tmp_path):
     assert publish() == first
 
 
+def test_badge_cache_keeps_what_its_pdfs_use_and_deletes_the_rest(tmp_path):
+    site = make_site(tmp_path / "site")
+    cache = site.root / ".familiar-cache" / "badges"
+
+    def assets() -> set[str]:
+        return {
+            f"{kind}/{p.name}"
+            for kind in ("photos", "qr", "fonts")
+            if (cache / kind).is_dir()
+            for p in (cache / kind).iterdir()
+        }
+
+    site.build(SITEURL=SITEURL)
+    (pdf,) = cache.glob("patio-*.pdf")
+    uses = set(pdf.with_suffix(".uses").read_text().split())
+    # the patio's photos, QR codes and the font cut for its Chinese name: all listed, all there
+    assert {u.split("/")[0] for u in uses} == {"photos", "qr", "fonts"}
+    assert uses == assets()
+    old_photo = next(u for u in uses if u.startswith("photos/chen-wei-"))
+
+    # a new photo: the badge's old copy goes, the new one is kept with the PDF made from it
+    Image.new("RGB", (400, 400), "#e0e040").save(site.content / "members" / "chen-wei.jpg")
+    (cache / "photos" / "notes.txt").write_text("not a badge photo")
+    site.build(SITEURL=SITEURL)
+    (pdf,) = cache.glob("patio-*.pdf")
+    uses = set(pdf.with_suffix(".uses").read_text().split())
+    assert old_photo not in uses and (cache / old_photo).exists() is False
+    assert any(u.startswith("photos/chen-wei-") for u in uses)
+    assert assets() == uses | {"photos/notes.txt"}
+
+    # a PDF cached with no list (by an older Familiar): what it uses is unknown, so all is kept
+    pdf.with_suffix(".uses").unlink()
+    stray = cache / "photos" / "gone-0123456789abcdef.jpg"
+    stray.write_bytes(b"a photo of someone who left")
+    site.build(SITEURL=SITEURL)
+    assert stray.exists() and pdf.exists()
+
+    # the patio is over: no event has badges to make, and nothing of theirs is kept
+    site.build(SITEURL=SITEURL, FAMILIAR_TODAY="2026-12-05")
+    assert not list(cache.glob("*.pdf")) and not list(cache.glob("*.uses"))
+    assert assets() == {"photos/notes.txt"}
+    assert not (site.output / "events" / "patio" / "badges.pdf").exists()
+
+
 def test_layouts_state_their_sources():
     for path in sorted(badge_layouts.LAYOUTS_DIR.glob("*.toml")):
         assert path.read_text().startswith("#"), path.name

@@ -66,9 +66,12 @@ CJK_FAMILY = "Noto Sans CJK JP"
 CJK_FROM = 0x1100  # Hangul Jamo and up: below, every character is drawn by an earlier family
 
 
-def cjk_faces(text: str, fc: Any, folder: Path) -> tuple[str, str | None]:
+def cjk_faces(
+    text: str, fc: Any, folder: Path, used: set[Path] | None = None
+) -> tuple[str, str | None]:
     """@font-face rules for Noto Sans CJK cut down to the CJK characters of `text`, and the
-    family they declare; ("", None) when `text` has none."""
+    family they declare; ("", None) when `text` has none. The fonts' files are added to
+    `used`."""
     from weasyprint.text.ffi import ffi, gobject, harfbuzz, harfbuzz_subset, pango
     from weasyprint.text.fonts import get_hb_object_data, get_pango_font_hb_face
 
@@ -113,6 +116,8 @@ def cjk_faces(text: str, fc: Any, folder: Path) -> tuple[str, str | None]:
             folder.mkdir(parents=True, exist_ok=True)
             write_atomic(path, data)
         faces.append((weight, path))
+        if used is not None:
+            used.add(path)
     family = "Familiar CJK " + hashlib.sha256(repr(faces).encode()).hexdigest()[:12]
     css = "".join(f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); '
                   f"font-weight: {weight} }}\n" for weight, path in faces)  # fmt: skip

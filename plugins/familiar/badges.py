@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import Environment
 from PIL import Image, ImageOps
 
+from . import badge_cache
 from .badge_fit import FONT_FAMILIES, Fitted, Measurer, fit_text
 from .badge_layouts import Layout, get_layout
 from .badge_runs import in_children, merge_pdfs, split_sheets
@@ -193,13 +194,16 @@ def ordered(people: list[Attendee], sort: str) -> list[Attendee]:
 
 
 class PhotoSource:
-    """Badge-sized copies of members' processed photos: upright, at most 300 dpi, cached."""
+    """Badge-sized copies of members' processed photos: upright, at most 300 dpi, cached; and
+    the badges' QR codes. `used` collects the cached files the badges were given (badge_cache
+    keeps them while a cached PDF uses them)."""
 
     def __init__(self, settings: FamiliarSettings, photo_sets: dict[str, Any], root: Path) -> None:
         self.settings = settings
         self.photo_sets = photo_sets
         self.root = root  # where the photo sets' output-relative paths live
         self.cache = settings.cache_path / "badges" / "photos"
+        self.used: set[Path] = set()
 
     def source_path(self, slug: str, px: int = 0) -> Path | None:
         """The smallest processed JPEG at least `px` wide (else the largest), if there is one."""
@@ -237,7 +241,15 @@ class PhotoSource:
                 buf = io.BytesIO()
                 im.save(buf, "JPEG", quality=85, dpi=(MAX_DPI, MAX_DPI))
                 write_atomic(target, buf.getvalue())
+        self.used.add(target)
         return target.as_uri()
+
+    def qr(self, url: str) -> tuple[str, int]:
+        """The QR code of `url` as a PNG in the badges' cache, and its width (qr_png)."""
+        folder = self.cache.parent / "qr"
+        uri, modules = qr_png(url, folder)
+        self.used.add(folder / uri.rpartition("/")[2])
+        return uri, modules
 
     def fingerprint(self, slug: str) -> str:
         source = self.source_path(slug)
@@ -302,7 +314,7 @@ def place_badge(
     if member is not None:
         url = profile_url(settings, member.slug)
         if url is not None:
-            badge.qr, modules = qr_png(url, photos.cache.parent / "qr")
+            badge.qr, modules = photos.qr(url)
             badge.qr_url = url
             # at least 2.5 device pixels per module when printed or scanned at 150 dpi
             qr_side = max(0.3 * d.base, modules * 2.5 / 150 * 72)
@@ -396,7 +408,7 @@ def render_pdf(
     fetcher = local_fetcher([settings.cache_path, settings.theme_path, photos.root])
     # every text of the badges is in the event line and the attendees' fields (a superset)
     text = event_line(job.event, settings) + "".join(repr(p) for p in job.people)
-    faces, cjk = cjk_faces(text, fc, settings.cache_path / "badges" / "fonts")
+    faces, cjk = cjk_faces(text, fc, settings.cache_path / "badges" / "fonts", photos.used)
     families = FONT_FAMILIES
     if cjk is not None:
         at = FONT_FAMILIES.index(CJK_FAMILY)
@@ -513,28 +525,20 @@ def cache_target(job: BadgeJob, settings: FamiliarSettings, photos: PhotoSource)
     return settings.cache_path / "badges" / f"{job.event.slug}-{key[:20]}.pdf"
 
 
-def cached_pdf(
-    job: BadgeJob, settings: FamiliarSettings, env: Environment, photos: PhotoSource
-) -> bytes:
-    """The PDF from the cache when its inputs have not changed, else rendered and cached."""
-    target = cache_target(job, settings, photos)
-    if target.is_file():
-        return target.read_bytes()
-    return render_to_cache(job, target, settings, env, photos)
-
-
 def render_to_cache(
     job: BadgeJob, target: Path, settings: FamiliarSettings, env: Environment, photos: PhotoSource
 ) -> bytes:
     """Render the PDF, keep it at `target` (its cache_target) in place of the event's older
-    ones, and return it."""
+    ones, with the list of the cached files it used (badge_cache), and return it."""
+    photos.used.clear()
     data = render_pdf(job, settings, env, photos)
     folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob(f"{job.event.slug}-*.pdf"):
         if len(stale.stem) == len(job.event.slug) + 21:
-            stale.unlink()
+            badge_cache.forget(stale)
     write_atomic(target, data)
+    badge_cache.write_uses(target, photos.used)
     return data
 
 
@@ -559,9 +563,21 @@ def events_needing_badges(events: list[Any], settings: FamiliarSettings) -> list
 def badge_files(site: Any, out: Any) -> None:
     """/events/<slug>/badges.pdf for upcoming events, re-rendered only when inputs change."""
     settings: FamiliarSettings = site.settings
-    events = events_needing_badges(site.community.events, settings)
-    if not settings.badges or not events:
+    if not settings.badges:
         return
+    events = events_needing_badges(site.community.events, settings)
+    placed = cached_pdfs(site, events) if events else []
+    for job, target in placed:
+        out.write(f"events/{job.event.slug}/badges.pdf", target.read_bytes())
+        site.pages["badges"] = site.pages.get("badges", 0) + 1
+    gone = badge_cache.prune(settings.cache_path / "badges", [target for _, target in placed])
+    if gone:
+        logger.info("Familiar: %d cached badge files no longer used were deleted", gone)
+
+
+def cached_pdfs(site: Any, events: list[Any]) -> list[tuple[BadgeJob, Path]]:
+    """Each event's badges and where their PDF is cached, rendering those not cached yet."""
+    settings: FamiliarSettings = site.settings
     layout = get_layout(settings.badge_layout, settings)
     photos = PhotoSource(settings, site.photos, settings.output_path)
     jobs = [BadgeJob(event, attendees(site.community, event), layout) for event in events]
@@ -578,6 +594,4 @@ def badge_files(site: Any, out: Any) -> None:
             return render_to_cache(*item, settings, site.env, photos)
 
         in_children(render, iter(stale), workers)
-    for job, target in placed:
-        out.write(f"events/{job.event.slug}/badges.pdf", target.read_bytes())
-        site.pages["badges"] = site.pages.get("badges", 0) + 1
+    return placed
