@@ -23,7 +23,8 @@ _FONT_CONFIG: Any = None
 
 @contextlib.contextmanager
 def fonts_dated(epoch: int) -> Iterator[None]:
-    """While WeasyPrint writes a PDF: fonts it rewrites (colour emoji) are dated `epoch`.
+    """While WeasyPrint writes a PDF: fonts it saves anew (colour emoji, variable fonts) are
+    dated `epoch`.
 
     fontTools stamps a font it saves with the time it saved it, or with SOURCE_DATE_EPOCH
     when that is set (the reproducible-builds convention); without it the same badges made
