@@ -521,7 +521,9 @@ def test_badge_cache_keeps_what_its_pdfs_use_and_deletes_the_rest(tmp_path):
     site.build(SITEURL=SITEURL)
     assert stray.exists() and pdf.exists()
 
-    # the patio is over: no event has badges to make, and nothing of theirs is kept
+    # the patio is over: no event has badges to make, and nothing of theirs is kept (nor the
+    # list of a PDF someone deleted)
+    (cache / "coffee-0123456789abcdef0123.uses").write_text("photos/notes.txt\n")
     site.build(SITEURL=SITEURL, FAMILIAR_TODAY="2026-12-05")
     assert not list(cache.glob("*.pdf")) and not list(cache.glob("*.uses"))
     assert assets() == {"photos/notes.txt"}

@@ -53,6 +53,8 @@ def prune(folder: Path, kept: Iterable[Path]) -> int:
         if PDF.fullmatch(path.name) and path not in kept:
             forget(path)
             gone += 1
+        elif path.suffix == USES and path.with_suffix(".pdf") not in kept:
+            path.unlink(missing_ok=True)  # the list of a PDF deleted by hand
     used: set[str] = set()
     for pdf in kept:
         try:
