@@ -202,7 +202,7 @@ class PhotoSource:
         self.settings = settings
         self.photo_sets = photo_sets
         self.root = root  # where the photo sets' output-relative paths live
-        self.cache = settings.cache_path / "badges" / "photos"
+        self.cache = badge_cache.folder(settings) / "photos"
         self.used: set[Path] = set()
 
     def source_path(self, slug: str, px: int = 0) -> Path | None:
@@ -228,10 +228,11 @@ class PhotoSource:
             return None
         # named by the photo's bytes, not its path or time: WeasyPrint names each image in the
         # PDF after its URL, so the same photos give the same PDF bytes from a fresh cache too
-        key = hashlib.sha256(source.read_bytes() + f"|{px}".encode()).hexdigest()
+        data = source.read_bytes()
+        key = hashlib.sha256(data + f"|{px}".encode()).hexdigest()
         target = self.cache / f"{slug}-{key[:16]}.jpg"
         if not target.exists():
-            with Image.open(source) as im:
+            with Image.open(io.BytesIO(data)) as im:
                 im = ImageOps.exif_transpose(im).convert("RGB")
                 side = min(im.size)
                 im = ImageOps.fit(im, (side, side)) if im.width != im.height else im
@@ -246,9 +247,9 @@ class PhotoSource:
 
     def qr(self, url: str) -> tuple[str, int]:
         """The QR code of `url` as a PNG in the badges' cache, and its width (qr_png)."""
-        folder = self.cache.parent / "qr"
-        uri, modules = qr_png(url, folder)
-        self.used.add(folder / uri.rpartition("/")[2])
+        codes = badge_cache.folder(self.settings) / "qr"
+        uri, modules = qr_png(url, codes)
+        self.used.add(codes / uri.rpartition("/")[2])
         return uri, modules
 
     def fingerprint(self, slug: str) -> str:
@@ -408,7 +409,7 @@ def render_pdf(
     fetcher = local_fetcher([settings.cache_path, settings.theme_path, photos.root])
     # every text of the badges is in the event line and the attendees' fields (a superset)
     text = event_line(job.event, settings) + "".join(repr(p) for p in job.people)
-    faces, cjk = cjk_faces(text, fc, settings.cache_path / "badges" / "fonts", photos.used)
+    faces, cjk = cjk_faces(text, fc, badge_cache.folder(settings) / "fonts", photos.used)
     families = FONT_FAMILIES
     if cjk is not None:
         at = FONT_FAMILIES.index(CJK_FAMILY)
@@ -522,21 +523,18 @@ def job_fingerprint(job: BadgeJob, settings: FamiliarSettings, photos: PhotoSour
 def cache_target(job: BadgeJob, settings: FamiliarSettings, photos: PhotoSource) -> Path:
     """Where the PDF made from exactly these inputs is (or will be) cached."""
     key = job_fingerprint(job, settings, photos)
-    return settings.cache_path / "badges" / f"{job.event.slug}-{key[:20]}.pdf"
+    return badge_cache.folder(settings) / f"{job.event.slug}-{key[:20]}.pdf"
 
 
 def render_to_cache(
     job: BadgeJob, target: Path, settings: FamiliarSettings, env: Environment, photos: PhotoSource
 ) -> bytes:
-    """Render the PDF, keep it at `target` (its cache_target) in place of the event's older
-    ones, with the list of the cached files it used (badge_cache), and return it."""
+    """Render the PDF, keep it at `target` (its cache_target) with the list of the cached files
+    it used, and return it. The event's older PDFs go in badge_cache.prune after the build's
+    badges are made."""
     photos.used.clear()
     data = render_pdf(job, settings, env, photos)
-    folder = target.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob(f"{job.event.slug}-*.pdf"):
-        if len(stale.stem) == len(job.event.slug) + 21:
-            badge_cache.forget(stale)
+    target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, data)
     badge_cache.write_uses(target, photos.used)
     return data
@@ -570,7 +568,7 @@ def badge_files(site: Any, out: Any) -> None:
     for job, target in placed:
         out.write(f"events/{job.event.slug}/badges.pdf", target.read_bytes())
         site.pages["badges"] = site.pages.get("badges", 0) + 1
-    gone = badge_cache.prune(settings.cache_path / "badges", [target for _, target in placed])
+    gone = badge_cache.prune(badge_cache.folder(settings), [target for _, target in placed])
     if gone:
         logger.info("Familiar: %d cached badge files no longer used were deleted", gone)
 
