@@ -36,7 +36,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 # bench/site.py, loaded by its path: `import site` is the standard library's module
 _spec = importlib.util.spec_from_file_location("bench_site", Path(__file__).with_name("site.py"))
@@ -45,9 +47,10 @@ bench_site = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench_site)
 
 LINKED = ("photos/", "social/")  # the build links these from its caches
+T = TypeVar("T")
 
 
-def in_two(work: list, do) -> tuple[float, float, float]:
+def in_two(work: list[T], do: Callable[[T], None]) -> tuple[float, float, float]:
     """`do(share)` for each of `work`'s shares in a forked process of its own, at once: the
     wall seconds from the forks to the last exit, and the processes' user and system seconds."""
     started = time.perf_counter()
@@ -92,7 +95,7 @@ def write_floor(output: Path, into: Path) -> tuple[float, float, float]:
     photos and social card images and writes a quarter of the other files (as the build's second
     lane links the photos and writes about that share), the other writes the rest. The files
     are read before the processes start, and not timed."""
-    linked: list[tuple[str, None]] = []
+    linked: list[tuple[str, bytes | None]] = []
     written: list[tuple[str, bytes | None]] = []
     for folder, _, names in os.walk(output):
         for name in names:
