@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import io
@@ -149,31 +148,24 @@ class Design:
         return max(5.5, 0.036 * self.base)
 
 
-def qr_png(url: str, cache: Path | None = None) -> tuple[str, int]:
-    """A QR code PNG's URL (one pixel per module, quiet zone of 4) and its width in modules.
-
-    The URL is a file: URL in the cache, or a data: URL without a cache (a data: URL costs
-    the HTML parser about 2 kB per badge).
-
-    The code is drawn by qrcodes.qr_rows; a code drawn before is read from the cache.
-    """
+def qr_png(url: str, cache: Path) -> tuple[Path, int]:
+    """The QR code of `url` as a PNG in the folder `cache` (one pixel per module, quiet zone of
+    4), and its width in modules. The code is drawn by qrcodes.qr_rows; a code drawn before is
+    read from the cache."""
     key = hashlib.sha256(url.encode()).hexdigest()[:24]
-    path = cache / f"{key}-gray.png" if cache else None
-    if path is not None and path.is_file():
+    path = cache / f"{key}-gray.png"
+    if path.is_file():
         with Image.open(path) as im:
-            return path.as_uri(), im.width
+            return path, im.width
     rows = qr_rows(url)
     modules = len(rows)
     # 8-bit grey, not 1-bit: WeasyPrint embeds a grey PNG as it is, a 1-bit one it converts
     im = Image.frombytes("L", (modules, modules), b"".join(rows))
     buf = io.BytesIO()
     im.save(buf, "PNG")
-    data = buf.getvalue()
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, data)
-        return path.as_uri(), modules
-    return "data:image/png;base64," + base64.b64encode(data).decode(), modules
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, buf.getvalue())
+    return path, modules
 
 
 def event_line(event: Event, settings: FamiliarSettings) -> str:
@@ -246,11 +238,10 @@ class PhotoSource:
         return target.as_uri()
 
     def qr(self, url: str) -> tuple[str, int]:
-        """The QR code of `url` as a PNG in the badges' cache, and its width (qr_png)."""
-        codes = badge_cache.folder(self.settings) / "qr"
-        uri, modules = qr_png(url, codes)
-        self.used.add(codes / uri.rpartition("/")[2])
-        return uri, modules
+        """The file: URL of `url`'s QR code as a PNG in the badges' cache, and its width."""
+        path, modules = qr_png(url, badge_cache.folder(self.settings) / "qr")
+        self.used.add(path)
+        return path.as_uri(), modules
 
     def fingerprint(self, slug: str) -> str:
         source = self.source_path(slug)
